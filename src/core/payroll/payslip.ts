@@ -1,0 +1,26 @@
+/** The result of gross-to-net for one employee and one period. */
+import type { Cents } from '../money.js';
+
+export interface EmployerTaxes {
+  readonly socialSecurity: Cents;
+  readonly medicare: Cents;
+  readonly futa: Cents;
+}
+
+export interface PayslipAmounts {
+  readonly gross: Cents;
+  readonly preTax401k: Cents;
+  readonly preTaxSection125: Cents;
+  readonly federalIncomeTax: Cents;
+  readonly socialSecurity: Cents;
+  readonly medicare: Cents;
+  readonly additionalMedicare: Cents;
+  readonly net: Cents;
+  readonly employer: EmployerTaxes;
+  /** The wages each tax was computed on, kept so year-to-date balances can be rolled forward. */
+  readonly wages: {
+    readonly ssWages: Cents;
+    readonly medicareWages: Cents;
+    readonly futaWages: Cents;
+  };
+}

@@ -1,0 +1,71 @@
+/** The roster contract: what one employee record holds once parsed and validated. */
+import type { Cents } from './money.js';
+import type { PayFrequency } from './period.js';
+
+export const FilingStatus = {
+  Single: 'single',
+  MarriedJointly: 'married_jointly',
+  HeadOfHousehold: 'head_of_household',
+} as const;
+export type FilingStatus = (typeof FilingStatus)[keyof typeof FilingStatus];
+
+export const PayType = { Salary: 'salary', Hourly: 'hourly' } as const;
+export type PayType = (typeof PayType)[keyof typeof PayType];
+
+export const BankAccountType = { Checking: 'checking', Savings: 'savings' } as const;
+export type BankAccountType = (typeof BankAccountType)[keyof typeof BankAccountType];
+
+export interface BankAccount {
+  /** Nine digits with a valid ABA check digit. */
+  readonly routing: string;
+  readonly account: string;
+  readonly accountType: BankAccountType;
+}
+
+/** Form W-4 (2020 or later) settings. Amounts are annual except `extraWithholding` (per period). */
+export interface W4 {
+  readonly step2: boolean;
+  /** Step 3 credits, annual. */
+  readonly dependents: Cents;
+  /** Step 4(a) other income, annual. */
+  readonly otherIncome: Cents;
+  /** Step 4(b) deductions, annual. */
+  readonly deductions: Cents;
+  /** Step 4(c) extra withholding, per period. */
+  readonly extraWithholding: Cents;
+}
+
+/** Year-to-date balances, used for the Social Security wage base, Additional Medicare and FUTA. */
+export interface YtdBalances {
+  readonly gross: Cents;
+  readonly ssWages: Cents;
+  readonly medicareWages: Cents;
+  readonly futaWages: Cents;
+}
+
+export interface Employee {
+  readonly employeeId: string;
+  readonly name: string;
+  readonly payType: PayType;
+  readonly payFrequency: PayFrequency;
+  readonly filingStatus: FilingStatus;
+  readonly bank: BankAccount;
+  /** Salaried employees only. */
+  readonly annualSalary?: Cents;
+  /** Hourly employees only: cents per hour. */
+  readonly hourlyRate?: Cents;
+  readonly w4: W4;
+  /** Traditional 401(k) as hundredths of a percent of gross: 5.5% → 550. */
+  readonly pretax401kBasisPoints: number;
+  /** Section 125 (cafeteria plan) deduction per period. */
+  readonly pretaxSection125: Cents;
+  /** Opening year-to-date balances imported with the roster (employees who joined mid-year). */
+  readonly openingYtd: YtdBalances;
+}
+
+/** Hours for one hourly employee in one period, in hundredths of an hour (37.5 h → 3750). */
+export interface Timesheet {
+  readonly employeeId: string;
+  readonly regularHundredths: number;
+  readonly overtimeHundredths: number;
+}
