@@ -24,3 +24,17 @@ export interface PayslipAmounts {
     readonly futaWages: Cents;
   };
 }
+
+/** A pay run's payslips summed: every amount field, plus how many payslips were summed. */
+export interface PayslipTotals {
+  readonly gross: Cents;
+  readonly preTax401k: Cents;
+  readonly preTaxSection125: Cents;
+  readonly federalIncomeTax: Cents;
+  readonly socialSecurity: Cents;
+  readonly medicare: Cents;
+  readonly additionalMedicare: Cents;
+  readonly net: Cents;
+  readonly employer: EmployerTaxes;
+  readonly employees: number;
+}
