@@ -1,0 +1,243 @@
+/**
+ * The pay-run saga and the rollback saga as Amazon States Language, as data. The same objects
+ * are deployed by CDK and run by the embedded stack, so they use only features that behave the
+ * same in both: no JSONata, Assign, ItemReader or `.waitForTaskToken`. Waiting for the bank is a
+ * Wait/Choice polling loop instead of a task token.
+ */
+import { FunctionName } from './functions.js';
+import { COMPENSABLE_STEPS, compensationOrder, FORWARD_STEPS, StepName } from './steps.js';
+
+type State = Record<string, unknown>;
+export interface StateMachineDefinition {
+  readonly Comment: string;
+  readonly StartAt: string;
+  readonly TimeoutSeconds?: number;
+  readonly States: Readonly<Record<string, State>>;
+}
+
+/** Errors worth retrying: our TransientError, Lambda's own service faults, and a concurrent duplicate in progress. */
+export const TRANSIENT_ERRORS = [
+  'TransientError',
+  'IdempotencyAlreadyInProgressError',
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** How many times CheckDisbursement may find the file still pending before the bank counts as timed out. */
+export const MAX_BANK_CHECKS = 20;
+/** Employees per CalculatePay chunk: small enough that one chunk's roster snapshot fits a DynamoDB item. */
+export const CHUNK_SIZE = 250;
+
+const forwardRetry = [
+  { ErrorEquals: [...TRANSIENT_ERRORS], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
+];
+/** A compensation is retried on any error before it is recorded as failed: undoing must try hard. */
+const compensationRetry = [
+  { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 },
+];
+
+function invoke(functionName: FunctionName, payload: Record<string, unknown>): State {
+  return {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::lambda:invoke',
+    Parameters: { FunctionName: functionName, Payload: payload },
+    ResultSelector: { 'value.$': '$.Payload' },
+    TimeoutSeconds: 300,
+  };
+}
+
+const runRef = { 'runId.$': '$.runId' };
+
+const compensateState = (step: StepName): string => `Compensate${step}`;
+const recordFailureState = (step: StepName): string => `CompensationFailed${step}`;
+const failState = (step: StepName): string => `Failed${step}`;
+
+/** Compensate<S> → (on failure: CompensationFailed<S>) → the compensation of the step before S … → FinishRollback. */
+function compensationStates(): Record<string, State> {
+  const states: Record<string, State> = {};
+  COMPENSABLE_STEPS.forEach((step, index) => {
+    const next = index === 0 ? 'FinishRollback' : compensateState(COMPENSABLE_STEPS[index - 1] as StepName);
+    states[compensateState(step)] = {
+      ...invoke(FunctionName.Compensate, { ...runRef, step }),
+      ResultPath: null,
+      Retry: compensationRetry,
+      Catch: [
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.compensationFailure', Next: recordFailureState(step) },
+      ],
+      Next: next,
+    };
+    states[recordFailureState(step)] = {
+      ...invoke(FunctionName.RecordCompensationFailure, {
+        ...runRef,
+        step,
+        'error.$': '$.compensationFailure.Error',
+        'cause.$': '$.compensationFailure.Cause',
+      }),
+      ResultPath: null,
+      Retry: forwardRetry,
+      Next: next,
+    };
+  });
+  states.FinishRollback = {
+    ...invoke(FunctionName.FinishRollback, runRef),
+    ResultPath: '$.rollback',
+    Retry: forwardRetry,
+    Next: 'RollbackOutcome',
+  };
+  states.RollbackOutcome = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.rollback.value.status', StringEquals: 'ROLLED_BACK', Next: 'RolledBack' }],
+    Default: 'CompensationIncomplete',
+  };
+  states.RolledBack = {
+    Type: 'Fail',
+    Error: 'RunRolledBack',
+    Cause: 'Every completed step was compensated.',
+  };
+  states.CompensationIncomplete = {
+    Type: 'Fail',
+    Error: 'CompensationFailed',
+    Cause: 'At least one compensation failed; the run needs manual recovery (see payroll-ops status).',
+  };
+  return states;
+}
+
+/** Failed<S>: records which step failed and why, marks the run ROLLING_BACK, then compensates from S down. */
+function failureStates(): Record<string, State> {
+  const states: Record<string, State> = {};
+  for (const step of FORWARD_STEPS) {
+    const firstCompensation = compensationOrder(step)[0] as StepName;
+    states[failState(step)] = {
+      ...invoke(FunctionName.BeginRollback, {
+        ...runRef,
+        failedStep: step,
+        'error.$': '$.failure.Error',
+        'cause.$': '$.failure.Cause',
+      }),
+      ResultPath: null,
+      Retry: forwardRetry,
+      Next: compensateState(firstCompensation),
+    };
+  }
+  return states;
+}
+
+function forwardTask(step: StepName, functionName: FunctionName, next: string): State {
+  return {
+    ...invoke(functionName, runRef),
+    ResultPath: `$.${step}`,
+    Retry: forwardRetry,
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failState(step) }],
+    Next: next,
+  };
+}
+
+export const payRunDefinition: StateMachineDefinition = {
+  Comment: 'payroll-ops pay run: a saga whose completed steps are compensated in reverse order on failure',
+  StartAt: StepName.OpenRun,
+  TimeoutSeconds: 86_400,
+  States: {
+    [StepName.OpenRun]: {
+      ...invoke(FunctionName.OpenRun, { ...runRef, 'request.$': '$' }),
+      ResultPath: '$.OpenRun',
+      Retry: forwardRetry,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failState(StepName.OpenRun) }],
+      Next: StepName.CalculatePay,
+    },
+    [StepName.CalculatePay]: {
+      Type: 'Map',
+      ItemsPath: '$.OpenRun.value.chunks',
+      ItemSelector: { 'runId.$': '$.runId', 'chunk.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 4,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+        StartAt: 'CalculateChunk',
+        States: {
+          CalculateChunk: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: FunctionName.CalculatePayChunk, 'Payload.$': '$' },
+            ResultSelector: { 'employees.$': '$.Payload.employees' },
+            TimeoutSeconds: 300,
+            Retry: forwardRetry,
+            End: true,
+          },
+        },
+      },
+      ResultPath: null,
+      Catch: [
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failState(StepName.CalculatePay) },
+      ],
+      Next: StepName.FundPayroll,
+    },
+    [StepName.FundPayroll]: forwardTask(StepName.FundPayroll, FunctionName.FundPayroll, StepName.PostLedger),
+    [StepName.PostLedger]: forwardTask(StepName.PostLedger, FunctionName.PostLedger, StepName.Disburse),
+    [StepName.Disburse]: forwardTask(StepName.Disburse, FunctionName.Disburse, 'WaitForBank'),
+    WaitForBank: { Type: 'Wait', Seconds: 1, Next: 'CheckDisbursement' },
+    CheckDisbursement: {
+      ...invoke(FunctionName.CheckDisbursement, { ...runRef, 'checks.$': '$.Disburse.value.checks' }),
+      ResultPath: '$.Disburse',
+      Retry: forwardRetry,
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failState(StepName.Disburse) }],
+      Next: 'BankAccepted',
+    },
+    BankAccepted: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.Disburse.value.status', StringEquals: 'TRANSMITTED', Next: StepName.PublishPayslips },
+      ],
+      Default: 'WaitForBank',
+    },
+    [StepName.PublishPayslips]: forwardTask(
+      StepName.PublishPayslips,
+      FunctionName.PublishPayslips,
+      StepName.CloseRun,
+    ),
+    [StepName.CloseRun]: {
+      ...invoke(FunctionName.CloseRun, runRef),
+      ResultPath: '$.CloseRun',
+      Retry: forwardRetry,
+      // A run that cannot be closed compensates everything rather than stay half-open.
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: failState(StepName.CloseRun) }],
+      Next: 'Completed',
+    },
+    Completed: { Type: 'Succeed' },
+    ...failureStates(),
+    ...compensationStates(),
+  },
+};
+
+/**
+ * The operator's rollback: the same compensation states as the saga's Catch path, entered at the
+ * last step that has something to undo (`$.fromStep`, chosen by the rollback plan).
+ */
+export const rollbackDefinition: StateMachineDefinition = {
+  Comment: 'payroll-ops rollback: compensations of a pay run on demand, in reverse order',
+  StartAt: 'BeginOperatorRollback',
+  TimeoutSeconds: 86_400,
+  States: {
+    BeginOperatorRollback: {
+      ...invoke(FunctionName.BeginRollback, {
+        ...runRef,
+        'failedStep.$': '$.fromStep',
+        error: 'OperatorRollback',
+        'cause.$': '$.reason',
+      }),
+      ResultPath: null,
+      Retry: forwardRetry,
+      Next: 'EnterCompensation',
+    },
+    EnterCompensation: {
+      Type: 'Choice',
+      Choices: COMPENSABLE_STEPS.map((step) => ({
+        Variable: '$.fromStep',
+        StringEquals: step,
+        Next: compensateState(step),
+      })),
+      Default: 'FinishRollback',
+    },
+    ...compensationStates(),
+  },
+};

@@ -1,0 +1,76 @@
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { payRunDefinition, rollbackDefinition } from '../../../src/core/saga/definition.js';
+import {
+  COMPENSABLE_STEPS,
+  compensationOrder,
+  FORWARD_STEPS,
+  StepName,
+} from '../../../src/core/saga/steps.js';
+
+type States = Record<string, Record<string, unknown>>;
+
+function follow(states: States, start: string): string[] {
+  const path: string[] = [];
+  let current: string | undefined = start;
+  while (current && !path.includes(current)) {
+    path.push(current);
+    const state = states[current];
+    // Follow a Choice along its first (success) branch.
+    current = (state?.Next ?? (state?.Choices as { Next: string }[] | undefined)?.[0]?.Next) as
+      | string
+      | undefined;
+  }
+  return path;
+}
+
+describe('pay-run state machine definition', () => {
+  it('is valid Amazon States Language', async () => {
+    for (const definition of [payRunDefinition, rollbackDefinition]) {
+      // asl-validator annotates what it is given; validate a copy so the shared definition stays as deployed.
+      const { isValid, errorsText } = await aslValidator(structuredClone(definition) as never);
+      expect(isValid, errorsText('\n')).toBe(true);
+    }
+  });
+
+  it('uses no feature the embedded stack cannot run the same way', () => {
+    const text = JSON.stringify([payRunDefinition, rollbackDefinition]);
+    for (const forbidden of ['JSONata', 'QueryLanguage', '"Assign"', 'ItemReader', 'waitForTaskToken']) {
+      expect(text).not.toContain(forbidden);
+    }
+  });
+
+  it('runs the forward steps in the order of the saga', () => {
+    const path = follow(payRunDefinition.States as States, payRunDefinition.StartAt).filter((s) =>
+      (FORWARD_STEPS as readonly string[]).includes(s),
+    );
+    expect(path).toEqual(FORWARD_STEPS);
+  });
+
+  it.each(FORWARD_STEPS)('a failure of %s compensates the steps up to it in reverse order', (step) => {
+    const states = payRunDefinition.States as States;
+    const catcher = (states[step]?.Catch as { Next: string }[])[0]?.Next as string;
+    const chain = follow(states, catcher)
+      .filter((s) => s.startsWith('Compensate'))
+      .map((s) => s.replace('Compensate', ''));
+    expect(chain).toEqual(compensationOrder(step));
+    expect(chain.at(-1)).toBe(StepName.OpenRun);
+  });
+
+  it('records a failed compensation and still runs the remaining ones', () => {
+    const states = payRunDefinition.States as States;
+    for (const step of COMPENSABLE_STEPS) {
+      const compensate = states[`Compensate${step}`] as { Catch: { Next: string }[]; Next: string };
+      const recorder = states[compensate.Catch[0]?.Next as string] as { Next: string };
+      expect(recorder.Next).toBe(compensate.Next);
+    }
+  });
+
+  it('retries only transient errors on forward steps', () => {
+    const retry = (payRunDefinition.States as States)[StepName.FundPayroll]?.Retry as {
+      ErrorEquals: string[];
+    }[];
+    expect(retry.flatMap((r) => r.ErrorEquals)).not.toContain('States.ALL');
+    expect(retry.flatMap((r) => r.ErrorEquals)).toContain('TransientError');
+  });
+});
