@@ -49,7 +49,8 @@ describe('pay-run state machine definition', () => {
 
   it.each(FORWARD_STEPS)('a failure of %s compensates the steps up to it in reverse order', (step) => {
     const states = payRunDefinition.States as States;
-    const catcher = (states[step]?.Catch as { Next: string }[])[0]?.Next as string;
+    const catchers = states[step]?.Catch as { Next: string }[];
+    const catcher = catchers[0]?.Next as string;
     const chain = follow(states, catcher)
       .filter((s) => s.startsWith('Compensate'))
       .map((s) => s.replace('Compensate', ''));
