@@ -385,6 +385,33 @@ describe('computePayslip, cases worked by hand', () => {
       }),
     );
   });
+  test('when Section 125 and 401(k) exceed pay, Section 125 and FICA come first and the 401(k) is capped', () => {
+    // 2026 single weekly 500.00, Section 125 450.00, 401(k) 50% (250.00 requested).
+    // FICA wages 50.00: SS 3.10, Medicare 0.725 → 0.73 (half up); left for the 401(k): 46.17.
+    // Income-tax wages 3.83 × 52 = 199.16, below line 1g → no withholding; net 0.00.
+    const result = payslip(2026, {
+      frequency: 'weekly',
+      filingStatus: 'single',
+      salary: 26_000,
+      section125: 450,
+      pretax401kBasisPoints: 5000,
+    });
+    expect(result.preTaxSection125).toBe(dollars(450));
+    expect(result.socialSecurity).toBe(dollars(3.1));
+    expect(result.medicare).toBe(dollars(0.73));
+    expect(result.preTax401k).toBe(dollars(46.17));
+    expect(result.federalIncomeTax).toBe(0);
+    expect(result.net).toBe(0);
+  });
+
+  test('a salary beyond 1 billion a year is still withheld exactly (BigInt path)', () => {
+    // 2026 single monthly 1,200,000,000 → gross 100,000,000.00; 1,200,000,000 − 8,600 = 1,199,991,400;
+    // top row 648,100 @37% base 192,979.25: 192,979.25 + 37% × 1,199,343,300 = 443,950,000.25;
+    // ÷ 12 = 36,995,833.354 → 36,995,833.35.
+    const result = payslip(2026, { frequency: 'monthly', filingStatus: 'single', salary: 1_200_000_000 });
+    expect(result.gross).toBe(dollars(100_000_000));
+    expect(result.federalIncomeTax).toBe(dollars(36_995_833.35));
+  });
 });
 
 describe('computePayslip, bad input', () => {
