@@ -1,0 +1,135 @@
+/**
+ * The narrow interfaces the saga steps and commands need. Adapters in src/infra implement them
+ * (DynamoDB and SQS on AWS and on the embedded stack); unit tests pass in-memory fakes.
+ * Every write that must happen once is conditional in the adapter and reports what it found.
+ */
+import type { Journal } from './ledger.js';
+import type { YtdBalances, Employee, Timesheet } from './roster.js';
+import type {
+  AchFileKind,
+  AchFileRecord,
+  AchStatus,
+  ChunkResult,
+  ChunkSnapshot,
+  CompensationRecord,
+  Employer,
+  FundingKind,
+  FundingMovement,
+  OutboxMessage,
+  PayslipRecord,
+  PayslipStatus,
+  RunRecord,
+  StepRecord,
+} from './saga/records.js';
+import type { StepName } from './saga/steps.js';
+
+export interface Clock {
+  /** ISO 8601 timestamp. */
+  now(): string;
+}
+
+/** The outcome of a write that must happen at most once. */
+export type OnceResult = 'written' | 'already-written';
+
+export type RunPatch = Partial<
+  Pick<
+    RunRecord,
+    'status' | 'endedAt' | 'executionArn' | 'taxTablesVersion' | 'employees' | 'chunkCount' | 'totals' | 'failure' | 'artifacts'
+  >
+>;
+
+export interface RunStore {
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  createRun(run: RunRecord): Promise<OnceResult>;
+  updateRun(runId: string, patch: RunPatch): Promise<void>;
+  recordStep(runId: string, step: StepName, record: StepRecord): Promise<void>;
+  recordCompensation(runId: string, record: CompensationRecord): Promise<void>;
+  listRuns(options: { readonly employerId?: string; readonly limit: number }): Promise<readonly RunRecord[]>;
+}
+
+export interface PeriodLockStore {
+  /** Takes the lock for `runId`, or returns the run that holds it. Re-acquiring one's own lock succeeds. */
+  acquire(lockKey: string, runId: string): Promise<{ readonly holder: string }>;
+  /** Releases the lock if `runId` holds it; returns whether it did. */
+  release(lockKey: string, runId: string): Promise<boolean>;
+  holder(lockKey: string): Promise<string | undefined>;
+}
+
+export interface RosterStore {
+  getEmployer(employerId: string): Promise<Employer | undefined>;
+  putEmployer(employer: Employer): Promise<void>;
+  listEmployees(employerId: string): Promise<readonly Employee[]>;
+  upsertEmployees(employerId: string, employees: readonly Employee[]): Promise<{ readonly created: number; readonly updated: number }>;
+  /** Year-to-date balances from completed runs, by employee id (opening balances live on the employee). */
+  getYtd(employerId: string, taxYear: number): Promise<ReadonlyMap<string, YtdBalances>>;
+  putYtd(employerId: string, taxYear: number, balances: ReadonlyMap<string, YtdBalances>): Promise<void>;
+}
+
+export interface TimesheetStore {
+  putTimesheets(runId: string, timesheets: readonly Timesheet[]): Promise<void>;
+  getTimesheets(runId: string): Promise<ReadonlyMap<string, Timesheet>>;
+}
+
+export interface ChunkStore {
+  putChunks(chunks: readonly ChunkSnapshot[]): Promise<void>;
+  getChunk(runId: string, chunkIndex: number): Promise<ChunkSnapshot | undefined>;
+  putChunkResult(result: ChunkResult): Promise<void>;
+  listChunkResults(runId: string): Promise<readonly ChunkResult[]>;
+}
+
+export interface PayslipStore {
+  putPayslips(payslips: readonly PayslipRecord[]): Promise<void>;
+  listPayslips(runId: string): Promise<readonly PayslipRecord[]>;
+  /** Sets every payslip of the run to `status`; returns how many changed. */
+  setPayslipStatus(runId: string, status: PayslipStatus): Promise<number>;
+}
+
+export interface FundingStore {
+  getMovement(runId: string, kind: FundingKind): Promise<FundingMovement | undefined>;
+  recordMovement(movement: FundingMovement): Promise<OnceResult>;
+}
+
+export interface LedgerStore {
+  postJournal(journal: Journal): Promise<OnceResult>;
+  listJournals(runId: string): Promise<readonly Journal[]>;
+}
+
+export interface AchStore {
+  getAchFile(runId: string, kind: AchFileKind): Promise<AchFileRecord | undefined>;
+  createAchFile(file: AchFileRecord): Promise<OnceResult>;
+  /** Moves the file to `to` only from one of `from`; returns the record as it is afterwards. */
+  transitionAchFile(
+    runId: string,
+    kind: AchFileKind,
+    from: readonly AchStatus[],
+    to: AchStatus,
+    patch?: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason'>>,
+  ): Promise<AchFileRecord>;
+}
+
+export interface DeliveryStore {
+  recordDelivery(runId: string, chunkIndex: number, status: 'DELIVERED' | 'RETRACTED', at: string): Promise<void>;
+  listDeliveries(runId: string): Promise<readonly { readonly chunkIndex: number; readonly status: string }[]>;
+}
+
+/** Outbox: the message is recorded in the store before it is sent, so a lost queue loses nothing. */
+export interface Outbox {
+  publish(message: Omit<OutboxMessage, 'status'>): Promise<void>;
+  markDone(messageId: string): Promise<void>;
+  pending(): Promise<readonly OutboxMessage[]>;
+}
+
+export interface SagaPorts {
+  readonly clock: Clock;
+  readonly runs: RunStore;
+  readonly locks: PeriodLockStore;
+  readonly roster: RosterStore;
+  readonly timesheets: TimesheetStore;
+  readonly chunks: ChunkStore;
+  readonly payslips: PayslipStore;
+  readonly funding: FundingStore;
+  readonly ledger: LedgerStore;
+  readonly ach: AchStore;
+  readonly deliveries: DeliveryStore;
+  readonly outbox: Outbox;
+}

@@ -1,0 +1,275 @@
+/**
+ * The forward steps of the pay-run saga. Each is idempotent on its own (deterministic keys and
+ * once-only writes), so a redelivery or a redrive makes no second effect even without the
+ * Powertools guard that wraps the handlers.
+ */
+import { BadInputError, OperationFailedError } from '../errors.js';
+import { disbursementJournal, journalInputFromTotals, payrollJournal } from '../ledger.js';
+import type { Cents } from '../money.js';
+import { computePayslip, rollYtd, sumPayslips } from '../payroll/grossToNet.js';
+import { taxTablesFor } from '../payroll/taxTables.js';
+import type { SagaPorts } from '../ports.js';
+import type { YtdBalances } from '../roster.js';
+import { CHUNK_SIZE, MAX_BANK_CHECKS } from './definition.js';
+import {
+  AchFileKind,
+  AchStatus,
+  type ChunkDescriptor,
+  type ChunkSnapshot,
+  type EmployeeSnapshot,
+  FundingKind,
+  PayslipStatus,
+  type PayslipRecord,
+  type RunRecord,
+  type RunTotals,
+} from './records.js';
+import { periodLockKey } from './runIds.js';
+import { RunStatus, StepName, StepStatus } from './steps.js';
+import { runTotalsOf } from './totals.js';
+
+export interface RunRef {
+  readonly runId: string;
+}
+
+async function requireRun(ports: Pick<SagaPorts, 'runs'>, runId: string): Promise<RunRecord> {
+  const run = await ports.runs.getRun(runId);
+  if (!run) throw new OperationFailedError('RUN_NOT_FOUND', `Run ${runId} does not exist.`);
+  return run;
+}
+
+async function started(ports: Pick<SagaPorts, 'runs' | 'clock'>, runId: string, step: StepName): Promise<string> {
+  const at = ports.clock.now();
+  await ports.runs.recordStep(runId, step, { status: StepStatus.Running, startedAt: at });
+  return at;
+}
+
+async function succeeded(ports: Pick<SagaPorts, 'runs' | 'clock'>, runId: string, step: StepName, startedAt: string) {
+  await ports.runs.recordStep(runId, step, { status: StepStatus.Succeeded, startedAt, endedAt: ports.clock.now() });
+}
+
+const ZERO_YTD: YtdBalances = {
+  gross: 0 as Cents,
+  ssWages: 0 as Cents,
+  medicareWages: 0 as Cents,
+  futaWages: 0 as Cents,
+};
+
+export interface OpenRunResult {
+  readonly employees: number;
+  readonly chunks: readonly ChunkDescriptor[];
+  readonly taxTablesVersion: string;
+}
+
+/** Period lock, run RUNNING, roster snapshot in chunks (with year-to-date balances and hours). */
+export async function openRun(ports: SagaPorts, { runId }: RunRef): Promise<OpenRunResult> {
+  const run = await requireRun(ports, runId);
+  const at = await started(ports, runId, StepName.OpenRun);
+  const lockKey = periodLockKey(run.employerId, run.period, run.runType);
+  if (lockKey) {
+    const { holder } = await ports.locks.acquire(lockKey, runId);
+    if (holder !== runId) {
+      throw new OperationFailedError('PERIOD_LOCKED', `Period ${run.period.id} is already being paid by run ${holder}.`);
+    }
+  }
+  const tables = taxTablesFor(run.period.taxYear);
+  const [employees, ytd, timesheets] = await Promise.all([
+    ports.roster.listEmployees(run.employerId),
+    ports.roster.getYtd(run.employerId, run.period.taxYear),
+    ports.timesheets.getTimesheets(runId),
+  ]);
+  const inScope = employees
+    .filter((employee) => employee.payFrequency === run.period.frequency)
+    .sort((a, b) => (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0));
+  if (inScope.length === 0) {
+    throw new BadInputError(
+      'NO_EMPLOYEES_IN_PERIOD',
+      `Employer ${run.employerId} has no ${run.period.frequency} employees for period ${run.period.id}.`,
+    );
+  }
+  const chunks: ChunkSnapshot[] = [];
+  for (let start = 0, index = 0; start < inScope.length; start += CHUNK_SIZE, index++) {
+    const members: EmployeeSnapshot[] = inScope.slice(start, start + CHUNK_SIZE).map((employee) => {
+      const hours = timesheets.get(employee.employeeId);
+      const ytdBefore = ytd.get(employee.employeeId) ?? employee.openingYtd ?? ZERO_YTD;
+      return hours ? { employee, ytdBefore, hours } : { employee, ytdBefore };
+    });
+    chunks.push({ runId, chunkIndex: index, employees: members });
+  }
+  await ports.chunks.putChunks(chunks);
+  await ports.runs.updateRun(runId, {
+    status: RunStatus.Running,
+    employees: inScope.length,
+    chunkCount: chunks.length,
+    taxTablesVersion: tables.version,
+  });
+  await succeeded(ports, runId, StepName.OpenRun, at);
+  await ports.runs.recordStep(runId, StepName.CalculatePay, { status: StepStatus.Running, startedAt: ports.clock.now() });
+  return {
+    employees: inScope.length,
+    chunks: chunks.map((chunk) => ({ chunkIndex: chunk.chunkIndex, employees: chunk.employees.length })),
+    taxTablesVersion: tables.version,
+  };
+}
+
+export interface ChunkRef extends RunRef {
+  readonly chunk: ChunkDescriptor;
+}
+
+/** Gross-to-net for one chunk: payslips written in batches, then the chunk's totals. */
+export async function calculatePayChunk(ports: SagaPorts, { runId, chunk }: ChunkRef): Promise<{ employees: number }> {
+  const [run, snapshot] = await Promise.all([requireRun(ports, runId), ports.chunks.getChunk(runId, chunk.chunkIndex)]);
+  if (!snapshot) {
+    throw new OperationFailedError('CHUNK_NOT_FOUND', `Run ${runId} has no chunk ${chunk.chunkIndex}.`);
+  }
+  const tables = taxTablesFor(run.period.taxYear);
+  const payslips: PayslipRecord[] = snapshot.employees.map(({ employee, ytdBefore, hours }) => ({
+    runId,
+    employeeId: employee.employeeId,
+    name: employee.name,
+    chunkIndex: chunk.chunkIndex,
+    payDate: run.period.payDate,
+    amounts: computePayslip(hours ? { employee, period: run.period, ytd: ytdBefore, hours } : { employee, period: run.period, ytd: ytdBefore }, tables),
+    ytdBefore,
+    bank: employee.bank,
+    status: PayslipStatus.Issued,
+  }));
+  await ports.payslips.putPayslips(payslips);
+  await ports.chunks.putChunkResult({
+    runId,
+    chunkIndex: chunk.chunkIndex,
+    totals: sumPayslips(payslips.map((payslip) => payslip.amounts)),
+  });
+  return { employees: payslips.length };
+}
+
+/** Debits the employer's funding account once for the run's net pay and taxes. */
+export async function fundPayroll(ports: SagaPorts, { runId }: RunRef): Promise<{ fundingDebit: Cents }> {
+  const run = await requireRun(ports, runId);
+  const calculateStarted = run.steps.CalculatePay?.startedAt ?? ports.clock.now();
+  if (run.steps.CalculatePay?.status !== StepStatus.Succeeded) {
+    await succeeded(ports, runId, StepName.CalculatePay, calculateStarted);
+  }
+  const at = await started(ports, runId, StepName.FundPayroll);
+  const results = await ports.chunks.listChunkResults(runId);
+  if (results.length !== run.chunkCount) {
+    throw new OperationFailedError(
+      'CHUNKS_MISSING',
+      `Run ${runId} has ${results.length} of ${run.chunkCount} chunks calculated; funding needs all of them.`,
+    );
+  }
+  const totals: RunTotals = runTotalsOf(results);
+  await ports.runs.updateRun(runId, { totals });
+  await ports.funding.recordMovement({
+    runId,
+    employerId: run.employerId,
+    kind: FundingKind.Debit,
+    amount: totals.fundingDebit,
+    at: ports.clock.now(),
+  });
+  await succeeded(ports, runId, StepName.FundPayroll, at);
+  return { fundingDebit: totals.fundingDebit };
+}
+
+function requireTotals(run: RunRecord): RunTotals {
+  if (!run.totals) throw new OperationFailedError('RUN_NOT_FUNDED', `Run ${run.runId} has no totals yet.`);
+  return run.totals;
+}
+
+/** Posts the run's balanced payroll journal once. */
+export async function postLedger(ports: SagaPorts, { runId }: RunRef): Promise<{ journalId: string }> {
+  const run = await requireRun(ports, runId);
+  const at = await started(ports, runId, StepName.PostLedger);
+  const journal = payrollJournal(runId, journalInputFromTotals(requireTotals(run)));
+  await ports.ledger.postJournal(journal);
+  await succeeded(ports, runId, StepName.PostLedger, at);
+  return { journalId: journal.id };
+}
+
+export interface DisbursementState {
+  readonly status: AchStatus;
+  readonly checks: number;
+}
+
+/** Records the ACH credit file and hands it to the bank gateway through the outbox. */
+export async function disburse(ports: SagaPorts, { runId }: RunRef): Promise<DisbursementState> {
+  const run = await requireRun(ports, runId);
+  const at = await started(ports, runId, StepName.Disburse);
+  const totals = requireTotals(run);
+  await ports.ach.createAchFile({
+    runId,
+    kind: AchFileKind.Credit,
+    status: AchStatus.Pending,
+    effectiveDate: run.period.payDate,
+    entryCount: totals.employees,
+    totalAmount: totals.net,
+    createdAt: at,
+  });
+  await ports.outbox.publish({
+    messageId: `${runId}#ach#${AchFileKind.Credit}`,
+    runId,
+    queue: 'bank-gateway',
+    body: { runId, kind: AchFileKind.Credit },
+    createdAt: at,
+  });
+  return { status: AchStatus.Pending, checks: 0 };
+}
+
+/** Polled by the Wait/Choice loop until the bank has the file; posts the disbursement journal once. */
+export async function checkDisbursement(
+  ports: SagaPorts,
+  { runId, checks }: RunRef & { readonly checks: number },
+): Promise<DisbursementState> {
+  const file = await ports.ach.getAchFile(runId, AchFileKind.Credit);
+  if (!file) throw new OperationFailedError('ACH_FILE_MISSING', `Run ${runId} has no ACH credit file.`);
+  switch (file.status) {
+    case AchStatus.Transmitted: {
+      const run = await requireRun(ports, runId);
+      await ports.ledger.postJournal(disbursementJournal(runId, requireTotals(run).net));
+      await succeeded(ports, runId, StepName.Disburse, run.steps.Disburse?.startedAt ?? file.createdAt);
+      return { status: file.status, checks: checks + 1 };
+    }
+    case AchStatus.Rejected:
+      throw new OperationFailedError('ACH_REJECTED', `The bank rejected the ACH file of run ${runId}: ${file.rejectionReason ?? 'no reason given'}.`);
+    case AchStatus.Cancelled:
+      throw new OperationFailedError('ACH_CANCELLED', `The ACH file of run ${runId} was cancelled before transmission.`);
+    case AchStatus.Pending:
+      if (checks + 1 >= MAX_BANK_CHECKS) {
+        throw new OperationFailedError(
+          'BANK_TIMEOUT',
+          `The bank gateway did not confirm the ACH file of run ${runId} after ${checks + 1} checks.`,
+        );
+      }
+      return { status: file.status, checks: checks + 1 };
+  }
+}
+
+/** One delivery message per chunk of payslips, through the outbox. */
+export async function publishPayslips(ports: SagaPorts, { runId }: RunRef): Promise<{ messages: number }> {
+  const run = await requireRun(ports, runId);
+  const at = await started(ports, runId, StepName.PublishPayslips);
+  const count = run.chunkCount ?? 0;
+  for (let chunkIndex = 0; chunkIndex < count; chunkIndex++) {
+    await ports.outbox.publish({
+      messageId: `${runId}#payslips#${chunkIndex}`,
+      runId,
+      queue: 'payslip-delivery',
+      body: { runId, chunkIndex },
+      createdAt: at,
+    });
+  }
+  await succeeded(ports, runId, StepName.PublishPayslips, at);
+  return { messages: count };
+}
+
+/** Rolls year-to-date balances forward, freezes the totals and completes the run. */
+export async function closeRun(ports: SagaPorts, { runId }: RunRef): Promise<{ status: RunStatus }> {
+  const run = await requireRun(ports, runId);
+  const at = await started(ports, runId, StepName.CloseRun);
+  const payslips = await ports.payslips.listPayslips(runId);
+  const ytd = new Map<string, YtdBalances>();
+  for (const payslip of payslips) ytd.set(payslip.employeeId, rollYtd(payslip.ytdBefore, payslip.amounts));
+  await ports.roster.putYtd(run.employerId, run.period.taxYear, ytd);
+  await succeeded(ports, runId, StepName.CloseRun, at);
+  await ports.runs.updateRun(runId, { status: RunStatus.Completed, endedAt: ports.clock.now() });
+  return { status: RunStatus.Completed };
+}
