@@ -3,7 +3,8 @@
  * adds its command (with an example in its help) to the program.
  */
 import type { Command } from 'commander';
+import { registerPreview } from './preview.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [];
+export const COMMANDS: readonly RegisterCommand[] = [registerPreview];

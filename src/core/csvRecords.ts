@@ -1,0 +1,213 @@
+/**
+ * The CSV reading shared by the roster and timesheet parsers: csv-parse (sync) splits the text,
+ * the header row names the columns (any order, unknown ones refused), and each data row is
+ * handed to a converter together with a reusable CsvCells reader. Every problem becomes one
+ * BadInputError naming the file, the row as numbered in the file (header = row 1) and the column.
+ */
+import { CsvError, type InfoRecord, type Options, parse } from 'csv-parse/sync';
+import { BadInputError } from './errors.js';
+import { type Cents, parseCents } from './money.js';
+
+export interface CsvColumns<K extends string> {
+  readonly required: readonly K[];
+  readonly optional: readonly K[];
+}
+
+/** What a row converter sees: the cells of the current row, by column name. */
+export class CsvCells<K extends string> {
+  /** The current row as numbered in the file (the header is row 1). */
+  row = 0;
+  private cells: readonly string[] = [];
+
+  constructor(
+    readonly file: string,
+    private readonly index: Readonly<Record<K, number>>,
+  ) {}
+
+  /** @internal Points the reader at the next row; one reader serves every row. */
+  load(cells: readonly string[], row: number): void {
+    this.cells = cells;
+    this.row = row;
+  }
+
+  /** The trimmed cell text; '' when the cell is empty or the column is absent (not given). */
+  text(column: K): string {
+    const at = this.index[column];
+    if (at < 0) return '';
+    const value = this.cells[at];
+    return value === undefined ? '' : value.trim();
+  }
+
+  /** A non-negative decimal with at most two places, as hundredths; undefined when not given. */
+  hundredths(column: K, what: 'amount' | 'hours'): number | undefined {
+    const text = this.text(column);
+    if (text === '') return undefined;
+    const value = parseCents(text);
+    if (value !== undefined) return value;
+    throw this.error(column, hundredthsProblem(text, what), what === 'amount' ? 'BAD_AMOUNT' : 'BAD_HOURS');
+  }
+
+  amount(column: K): Cents | undefined {
+    return this.hundredths(column, 'amount') as Cents | undefined;
+  }
+
+  /** One of `allowed`; `label` names the kind of value in the message ("a filing status"). */
+  choice<T extends string>(column: K, allowed: readonly T[], label: string): T {
+    const text = this.text(column);
+    if ((allowed as readonly string[]).includes(text)) return text as T;
+    if (text === '') throw this.error(column, `empty; give ${label}: ${orList(allowed)}.`, 'MISSING_VALUE');
+    throw this.error(column, `${text} is not ${label}; use ${orList(allowed)}.`, 'BAD_VALUE');
+  }
+
+  /** The one-line error for this row and column: `file row N, column C: problem`. */
+  error(column: K | undefined, problem: string, code: string): BadInputError {
+    return cellError(this.file, this.row, column, problem, code);
+  }
+}
+
+export function cellError(
+  file: string,
+  row: number,
+  column: string | undefined,
+  problem: string,
+  code: string,
+): BadInputError {
+  const where = column === undefined ? `${file} row ${row}` : `${file} row ${row}, column ${column}`;
+  return new BadInputError(code, `${where}: ${problem}`, { details: { file, row, column } });
+}
+
+/**
+ * Parses `text` and converts each data row with `convert`. Blank lines are skipped but still
+ * counted, so row numbers match what an editor shows.
+ */
+export function parseCsvRecords<K extends string, T>(
+  text: string,
+  file: string,
+  columns: CsvColumns<K>,
+  convert: (cells: CsvCells<K>) => T,
+): T[] {
+  let reader: CsvCells<K> | undefined;
+  let header: readonly string[] = [];
+  try {
+    const options: Options = {
+      bom: true,
+      skip_empty_lines: true,
+      on_record: (record: string[], context: InfoRecord) => {
+        if (reader === undefined) {
+          header = record;
+          reader = new CsvCells(file, headerIndex(record, file, columns));
+          return null;
+        }
+        reader.load(record, context.lines);
+        // csv-parse's types expect on_record to return rows; it keeps whatever it is given.
+        return convert(reader) as unknown as string[];
+      },
+    };
+    const records = parse(text, options) as unknown as T[];
+    if (reader === undefined) {
+      throw new BadInputError(
+        'CSV_EMPTY',
+        `${file}: empty; the first row must name the columns (${columns.required.join(', ')}).`,
+        { details: { file } },
+      );
+    }
+    return records;
+  } catch (error) {
+    if (error instanceof CsvError) throw malformed(error, file, header);
+    throw error;
+  }
+}
+
+function headerIndex<K extends string>(
+  header: readonly string[],
+  file: string,
+  columns: CsvColumns<K>,
+): Record<K, number> {
+  const known = [...columns.required, ...columns.optional];
+  const index = Object.fromEntries(known.map((name) => [name, -1])) as Record<K, number>;
+  header.forEach((raw, at) => {
+    const name = raw.trim().toLowerCase();
+    if (!Object.hasOwn(index, name)) {
+      throw cellError(
+        file,
+        1,
+        raw,
+        `unknown column; remove it or rename it to one of: ${known.join(', ')}.`,
+        'UNKNOWN_COLUMN',
+      );
+    }
+    if (index[name as K] >= 0) {
+      throw cellError(file, 1, raw, 'appears twice in the header; keep one of them.', 'DUPLICATE_COLUMN');
+    }
+    index[name as K] = at;
+  });
+  const missing = columns.required.filter((name) => index[name] < 0);
+  if (missing.length > 0) {
+    throw cellError(
+      file,
+      1,
+      undefined,
+      `required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing; add ${missing.length > 1 ? 'them' : 'it'} to the header.`,
+      'MISSING_COLUMN',
+    );
+  }
+  return index;
+}
+
+function malformed(error: CsvError, file: string, header: readonly string[]): BadInputError {
+  const row = typeof error.lines === 'number' && error.lines > 0 ? error.lines : 1;
+  const record = (error as CsvError & { record?: unknown }).record;
+  switch (error.code) {
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS': {
+      const got = Array.isArray(record) ? record.length : 'a different number of';
+      return cellError(
+        file,
+        row,
+        undefined,
+        `${got} values but the header has ${header.length} columns; give one value per column (quote values that contain commas).`,
+        'MALFORMED_ROW',
+      );
+    }
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return cellError(
+        file,
+        row,
+        undefined,
+        'a quoted value is never closed; add the closing double quote.',
+        'MALFORMED_ROW',
+      );
+    case 'INVALID_OPENING_QUOTE':
+    case 'CSV_INVALID_CLOSING_QUOTE': {
+      const at = typeof error.column === 'number' ? error.column : -1;
+      return cellError(
+        file,
+        row,
+        header[at]?.trim(),
+        'a stray double quote; quote the whole value and double any quote inside it ("").',
+        'MALFORMED_ROW',
+      );
+    }
+    default:
+      return cellError(
+        file,
+        row,
+        undefined,
+        `not valid CSV (${error.message}); fix the row.`,
+        'MALFORMED_ROW',
+      );
+  }
+}
+
+function hundredthsProblem(text: string, what: 'amount' | 'hours'): string {
+  const unit = what === 'amount' ? 'amounts' : 'hours';
+  if (/^-\s*\d+(\.\d*)?$/.test(text)) return `${text} is negative; ${unit} must be 0 or more.`;
+  if (/^\d+\.\d{3,}$/.test(text)) return `${text} has more than two decimal places; round it to two.`;
+  const example = what === 'amount' ? '1234.56' : '37.5';
+  return `${text} is not ${what === 'amount' ? 'an amount' : 'a number of hours'}; write a plain decimal with at most two places, e.g. ${example}.`;
+}
+
+function orList(values: readonly string[]): string {
+  if (values.length <= 1) return values.join('');
+  return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
