@@ -133,3 +133,10 @@ export interface SagaPorts {
   readonly deliveries: DeliveryStore;
   readonly outbox: Outbox;
 }
+
+/** Starts and reads state machine executions (Step Functions on AWS and locally). */
+export interface ExecutionPort {
+  /** Starts the pay run named `name`; an existing execution of that name is a RUN_EXISTS failure. */
+  startPayRun(name: string, input: unknown): Promise<{ readonly executionArn: string }>;
+  startRollback(name: string, input: unknown): Promise<{ readonly executionArn: string }>;
+}

@@ -1,0 +1,134 @@
+/**
+ * The bank gateway: takes an ACH file pointer off the queue, writes the NACHA file from the stored
+ * payslips and "transmits" it exactly once — the PENDING → TRANSMITTED transition is conditional,
+ * so a message delivered twice transmits one file, and a cancelled file is never sent.
+ */
+import { OperationFailedError } from '../../core/errors.js';
+import type { AchStore, Outbox, PayslipStore, RosterStore, RunStore } from '../../core/ports.js';
+import { AchFileKind, AchStatus, PayslipStatus } from '../../core/saga/records.js';
+import { buildCreditFile, buildReversalFile } from '../bank/achFile.js';
+import type { LambdaHandler } from '../resources.js';
+import { type IdempotencyOptions, idempotentHandler } from './idempotency.js';
+import { sqsBatchHandler } from './sqsBatch.js';
+
+/** Where transmitted files are kept: the data folder locally, a bucket on AWS. */
+export interface ArtifactStore {
+  /** Writes the artifact (same name, same content on a repeat) and returns where it is. */
+  put(runId: string, name: string, text: string): Promise<string>;
+  /** Appends one line to the bank's transmission log: the record of what actually left. */
+  logTransmission(line: string): Promise<void>;
+}
+
+export interface BankGatewayDeps {
+  readonly runs: RunStore;
+  readonly roster: RosterStore;
+  readonly payslips: PayslipStore;
+  readonly ach: AchStore;
+  readonly outbox: Outbox;
+  readonly artifacts: ArtifactStore;
+  readonly idempotency: IdempotencyOptions;
+  readonly now: () => string;
+}
+
+export interface AchMessage {
+  readonly messageId: string;
+  readonly runId: string;
+  readonly kind: AchFileKind;
+}
+
+export async function transmitAchFile(
+  deps: Omit<BankGatewayDeps, 'idempotency'>,
+  message: AchMessage,
+): Promise<AchStatus> {
+  const file = await deps.ach.getAchFile(message.runId, message.kind);
+  if (!file)
+    throw new OperationFailedError(
+      'ACH_FILE_MISSING',
+      `No ${message.kind} ACH file for run ${message.runId}.`,
+    );
+  if (file.status !== AchStatus.Pending) {
+    await deps.outbox.markDone(message.messageId);
+    return file.status;
+  }
+  const run = await deps.runs.getRun(message.runId);
+  const employer = run ? await deps.roster.getEmployer(run.employerId) : undefined;
+  if (!run || !employer) {
+    throw new OperationFailedError('ACH_CONTEXT_MISSING', `Run ${message.runId} or its employer is missing.`);
+  }
+  const payslips = (await deps.payslips.listPayslips(message.runId)).filter(
+    (p) => message.kind === AchFileKind.Reversal || p.status === PayslipStatus.Issued,
+  );
+  const input = {
+    employer: {
+      name: employer.name,
+      achCompanyId: employer.achCompanyId,
+      fundingRouting: employer.fundingRouting,
+    },
+    effectiveDate: file.effectiveDate,
+    fileCreationDate: file.createdAt.slice(0, 10),
+    entries: payslips
+      .filter((p) => p.amounts.net > 0)
+      .map((p) => ({
+        employeeId: p.employeeId,
+        name: p.name,
+        routing: p.bank.routing,
+        account: p.bank.account,
+        accountType: p.bank.accountType,
+        amount: p.amounts.net,
+      })),
+  };
+  const built =
+    message.kind === AchFileKind.Credit ? await buildCreditFile(input) : await buildReversalFile(input);
+  const name = `${message.runId}-${message.kind.toLowerCase()}.ach`;
+  const transmittedAt = deps.now();
+  const after = await deps.ach.transitionAchFile(
+    message.runId,
+    message.kind,
+    [AchStatus.Pending],
+    AchStatus.Transmitted,
+    {
+      transmittedAt,
+      artifact: name,
+    },
+  );
+  // Only the invocation whose transition won writes the file and the transmission log (duplicate
+  // deliveries of one message are also serialised by the idempotency record on its id).
+  if (after.status === AchStatus.Transmitted && after.transmittedAt === transmittedAt) {
+    const location = await deps.artifacts.put(message.runId, name, built.text);
+    await deps.artifacts.logTransmission(
+      `${after.transmittedAt} ${message.runId} ${message.kind} entries=${built.control.entryCount} total=${built.control.totalCredit + built.control.totalDebit} ${location}`,
+    );
+    await deps.runs.updateRun(message.runId, {
+      artifacts: {
+        ...run.artifacts,
+        ...(message.kind === AchFileKind.Credit ? { achFile: location } : { reversalFile: location }),
+      },
+    });
+  }
+  await deps.outbox.markDone(message.messageId);
+  return after.status;
+}
+
+export function createBankGatewayHandler(deps: BankGatewayDeps): LambdaHandler {
+  const transmit = idempotentHandler<AchMessage, AchStatus>(
+    deps.idempotency,
+    'BankGateway',
+    'messageId',
+    (message) => transmitAchFile(deps, message),
+  );
+  return sqsBatchHandler<AchMessage>(async (message, _record, context) => {
+    await transmit(message, context);
+  });
+}
+
+/** The bank refused the file: recorded so CheckDisbursement fails the step and the saga compensates. */
+export async function recordRejection(
+  deps: Pick<BankGatewayDeps, 'ach' | 'outbox'>,
+  message: AchMessage,
+  reason: string,
+): Promise<void> {
+  await deps.ach.transitionAchFile(message.runId, message.kind, [AchStatus.Pending], AchStatus.Rejected, {
+    rejectionReason: reason,
+  });
+  await deps.outbox.markDone(message.messageId);
+}

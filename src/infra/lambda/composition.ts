@@ -1,0 +1,53 @@
+/**
+ * The composition root of the backend's functions: SDK clients from the Lambda environment (on
+ * AWS the runtime's, locally the host's endpoints), adapters, then handlers by function name.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SagaPorts } from '../../core/ports.js';
+import { FunctionName } from '../../core/saga/functions.js';
+import { createSagaPorts } from '../aws/sagaPorts.js';
+import { IDEMPOTENCY_TABLE_NAME } from '../aws/tables.js';
+import type { LambdaHandler } from '../resources.js';
+import { type ArtifactStore, createBankGatewayHandler } from './bankGateway.js';
+import type { IdempotencyOptions } from './idempotency.js';
+import { createPayslipDeliveryHandler } from './payslipDelivery.js';
+import { createSagaHandlers } from './sagaHandlers.js';
+
+export interface PayrollBackend {
+  readonly ports: SagaPorts;
+  readonly idempotency: IdempotencyOptions;
+  readonly handlers: Readonly<Record<string, LambdaHandler>>;
+}
+
+export function createPayrollBackend(options: { readonly artifacts: ArtifactStore }): PayrollBackend {
+  const dynamodb = new DynamoDBClient({});
+  const sqs = new SQSClient({});
+  const urls = new Map<string, Promise<string>>();
+  const queueUrl = (queueName: string): Promise<string> => {
+    let url = urls.get(queueName);
+    if (!url) {
+      url = sqs.send(new GetQueueUrlCommand({ QueueName: queueName })).then((out) => out.QueueUrl ?? '');
+      url.catch(() => urls.delete(queueName));
+      urls.set(queueName, url);
+    }
+    return url;
+  };
+  const ports = createSagaPorts({ dynamodb, sqs, queueUrl });
+  const idempotency: IdempotencyOptions = { client: dynamodb, tableName: IDEMPOTENCY_TABLE_NAME };
+  const now = () => ports.clock.now();
+  return {
+    ports,
+    idempotency,
+    handlers: {
+      ...createSagaHandlers({ ports, idempotency }),
+      [FunctionName.BankGateway]: createBankGatewayHandler({
+        ...ports,
+        artifacts: options.artifacts,
+        idempotency,
+        now,
+      }),
+      [FunctionName.PayslipDelivery]: createPayslipDeliveryHandler({ ...ports, idempotency, now }),
+    },
+  };
+}

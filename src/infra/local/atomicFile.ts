@@ -1,0 +1,10 @@
+/** Whole-file writes that a concurrent reader never sees half done: temp file, then rename. */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export function writeFileAtomic(path: string, text: string, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(temp, text, { mode });
+  renameSync(temp, path);
+}

@@ -1,0 +1,151 @@
+/**
+ * Fault injection for the local target only. The plan lives in the data folder (faults.json) and
+ * is applied by wrapping the handlers the local host registers — the production handlers and
+ * their inputs never see it.
+ */
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BadInputError, OperationFailedError } from '../../core/errors.js';
+import { FunctionName } from '../../core/saga/functions.js';
+import type { AchFileKind } from '../../core/saga/records.js';
+import { FORWARD_STEPS, type StepName } from '../../core/saga/steps.js';
+import type { LambdaHandler } from '../resources.js';
+import { writeFileAtomic } from './atomicFile.js';
+
+export const FaultMode = {
+  FailBefore: 'fail-before',
+  FailAfter: 'fail-after',
+  FailCompensation: 'fail-compensation',
+  Reject: 'reject',
+  Timeout: 'timeout',
+} as const;
+export type FaultMode = (typeof FaultMode)[keyof typeof FaultMode];
+
+export const BANK = 'bank';
+export type FaultTarget = StepName | typeof BANK;
+export type FaultPlan = Readonly<Partial<Record<FaultTarget, FaultMode>>>;
+
+const STEP_MODES: readonly FaultMode[] = [
+  FaultMode.FailBefore,
+  FaultMode.FailAfter,
+  FaultMode.FailCompensation,
+];
+const BANK_MODES: readonly FaultMode[] = [FaultMode.Reject, FaultMode.Timeout];
+
+export function faultsPath(home: string): string {
+  return join(home, 'faults.json');
+}
+
+/** Parses `STEP=MODE` assignments; every mistake names the assignment and what is accepted. */
+export function parseFaultAssignments(assignments: readonly string[]): FaultPlan {
+  const plan: Partial<Record<FaultTarget, FaultMode>> = {};
+  for (const assignment of assignments) {
+    const [target = '', mode = '', ...rest] = assignment.split('=');
+    const isStep = (FORWARD_STEPS as readonly string[]).includes(target);
+    if ((!isStep && target !== BANK) || rest.length > 0) {
+      throw new BadInputError(
+        'BAD_FAULT_TARGET',
+        `Fault ${assignment}: ${target || '(empty)'} is not a step; use one of ${[...FORWARD_STEPS, BANK].join(', ')} as STEP=MODE.`,
+      );
+    }
+    const allowed = isStep ? STEP_MODES : BANK_MODES;
+    if (!(allowed as readonly string[]).includes(mode)) {
+      throw new BadInputError(
+        'BAD_FAULT_MODE',
+        `Fault ${assignment}: mode must be one of ${allowed.join(', ')} for ${target}.`,
+      );
+    }
+    plan[target as FaultTarget] = mode as FaultMode;
+  }
+  return plan;
+}
+
+export function writeFaults(home: string, plan: FaultPlan): void {
+  writeFileAtomic(faultsPath(home), `${JSON.stringify(plan, null, 2)}\n`);
+}
+
+export function clearFaults(home: string): void {
+  rmSync(faultsPath(home), { force: true });
+}
+
+export function readFaults(home: string): FaultPlan {
+  const path = faultsPath(home);
+  if (!existsSync(path)) return {};
+  return JSON.parse(readFileSync(path, 'utf8')) as FaultPlan;
+}
+
+/** Re-reads the plan only when the file changed, so every invocation sees `faults set` at once. */
+function faultReader(home: string): () => FaultPlan {
+  let cached: FaultPlan = {};
+  let stamp = '';
+  return () => {
+    const path = faultsPath(home);
+    const next = existsSync(path) ? String(statSync(path).mtimeMs) : '';
+    if (next !== stamp) {
+      stamp = next;
+      cached = next ? readFaults(home) : {};
+    }
+    return cached;
+  };
+}
+
+const STEP_OF_FUNCTION: Readonly<Record<string, StepName>> = {
+  [FunctionName.OpenRun]: 'OpenRun',
+  [FunctionName.CalculatePayChunk]: 'CalculatePay',
+  [FunctionName.FundPayroll]: 'FundPayroll',
+  [FunctionName.PostLedger]: 'PostLedger',
+  [FunctionName.Disburse]: 'Disburse',
+  [FunctionName.PublishPayslips]: 'PublishPayslips',
+  [FunctionName.CloseRun]: 'CloseRun',
+};
+
+function injected(what: string): OperationFailedError {
+  return new OperationFailedError('INJECTED_FAULT', `Injected fault: ${what}.`);
+}
+
+export interface BankFaultActions {
+  reject(message: { messageId: string; runId: string; kind: AchFileKind }, reason: string): Promise<void>;
+}
+
+export function withFaults(
+  home: string,
+  handlers: Readonly<Record<string, LambdaHandler>>,
+  bank: BankFaultActions,
+): Record<string, LambdaHandler> {
+  const plan = faultReader(home);
+  const wrapped: Record<string, LambdaHandler> = { ...handlers };
+  for (const [functionName, step] of Object.entries(STEP_OF_FUNCTION)) {
+    const handler = handlers[functionName];
+    if (!handler) continue;
+    wrapped[functionName] = async (event, context) => {
+      const mode = plan()[step];
+      if (mode === FaultMode.FailBefore) throw injected(`${step} failed before its effect`);
+      const result = await handler(event, context);
+      if (mode === FaultMode.FailAfter) throw injected(`${step} failed after its effect`);
+      return result;
+    };
+  }
+  const compensate = handlers[FunctionName.Compensate];
+  if (compensate) {
+    wrapped[FunctionName.Compensate] = async (event, context) => {
+      const step = (event as { step: StepName }).step;
+      if (plan()[step] === FaultMode.FailCompensation) throw injected(`compensation of ${step} failed`);
+      return compensate(event, context);
+    };
+  }
+  const gateway = handlers[FunctionName.BankGateway];
+  if (gateway) {
+    wrapped[FunctionName.BankGateway] = async (event, context) => {
+      const mode = plan()[BANK];
+      if (mode === undefined) return gateway(event, context);
+      const records = (event as { Records: { body: string }[] }).Records;
+      for (const record of records) {
+        const message = JSON.parse(record.body) as { messageId: string; runId: string; kind: AchFileKind };
+        // A timed-out bank never answers: the message is consumed and the file stays PENDING.
+        if (mode === FaultMode.Reject) await bank.reject(message, 'R01 injected rejection by the bank');
+      }
+      return { batchItemFailures: [] };
+    };
+  }
+  return wrapped;
+}

@@ -1,0 +1,74 @@
+/**
+ * The payroll backend as the local host runs it: the same tables, queues, state machines and
+ * handlers as the AWS stack, plus the local-only fault injection wrapped around the handlers.
+ */
+import { payRunDefinition, rollbackDefinition } from '../../core/saga/definition.js';
+import { FunctionName, StateMachineName } from '../../core/saga/functions.js';
+import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../aws/tables.js';
+import { recordRejection } from '../lambda/bankGateway.js';
+import { createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
+import type { LambdaHandler, LocalApp } from '../resources.js';
+import { withFaults } from './faults.js';
+import { createFileArtifacts } from './fileArtifacts.js';
+
+export interface PayrollAppContext {
+  readonly home: string;
+}
+
+export function payrollApp(context: PayrollAppContext): LocalApp {
+  // Built on first use: the host sets the Lambda environment (endpoints) before any invocation.
+  let backend: PayrollBackend | undefined;
+  let handlers: Record<string, LambdaHandler> | undefined;
+  const resolve = (): Record<string, LambdaHandler> => {
+    if (!handlers) {
+      backend = createPayrollBackend({ artifacts: createFileArtifacts(context.home) });
+      const ports = backend.ports;
+      handlers = withFaults(context.home, backend.handlers, {
+        reject: (message, reason) => recordRejection(ports, message, reason),
+      });
+    }
+    return handlers;
+  };
+  const lazy =
+    (name: string): LambdaHandler =>
+    (event, ctx) => {
+      const handler = resolve()[name];
+      if (!handler) throw new TypeError(`no handler registered for ${name}`);
+      return handler(event, ctx);
+    };
+  const functionNames = Object.values(FunctionName).filter(
+    (name) => name !== FunctionName.OffCycleApi && name !== FunctionName.ScheduledRun,
+  );
+  return {
+    tables: PAYROLL_TABLES,
+    queues: PAYROLL_QUEUES,
+    lambdas: Object.fromEntries(functionNames.map((name) => [name, lazy(name)])),
+    eventSourceMappings: [
+      {
+        queueName: QUEUE_NAMES['bank-gateway'],
+        functionName: FunctionName.BankGateway,
+        batchSize: 1,
+        reportBatchItemFailures: true,
+      },
+      {
+        queueName: QUEUE_NAMES['payslip-delivery'],
+        functionName: FunctionName.PayslipDelivery,
+        batchSize: 10,
+        reportBatchItemFailures: true,
+      },
+    ],
+    stateMachines: [
+      { name: StateMachineName.PayRun, definition: payRunDefinition },
+      { name: StateMachineName.Rollback, definition: rollbackDefinition },
+    ],
+    schedules: [],
+    api: { routes: [] },
+    async recover() {
+      resolve();
+      const outbox = (backend as PayrollBackend).ports.outbox;
+      const pending = await outbox.pending();
+      for (const message of pending) await outbox.publish(message);
+      return { reenqueued: pending.length };
+    },
+  };
+}
