@@ -1,0 +1,176 @@
+/**
+ * `payroll-ops local start|stop|status|reset`: manage the embedded local stack that owns the data
+ * folder ($PAYROLL_OPS_HOME). Other commands start a host on demand; these manage one explicitly.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { BadInputError } from '../core/errors.js';
+import { ensureLocalHost, findRunningHost, stopLocalHost } from '../infra/local/ensureHost.js';
+import { startHost } from '../infra/local/host.js';
+import { type HostEndpoints, HostMode } from '../infra/local/hostRecord.js';
+import { type LocalStatus, localStatus } from '../infra/local/status.js';
+import { type CommandContext, contextFor } from './context.js';
+
+function endpointLines(endpoints: HostEndpoints): string[] {
+  return [
+    `dynamodb       ${endpoints.dynamodb}`,
+    `sqs            ${endpoints.sqs}`,
+    `stepfunctions  ${endpoints.stepfunctions}`,
+    `api            ${endpoints.api}`,
+  ];
+}
+
+/** Runs the host in this process until Ctrl-C or SIGTERM, logging to stderr. */
+async function startForeground({ env, io }: CommandContext): Promise<void> {
+  const host = await startHost({
+    home: env.home,
+    mode: HostMode.Foreground,
+    log: (line) => io.info(`${new Date().toISOString()} ${line}`),
+  });
+  if (io.json) io.dataJson({ pid: host.record.pid, home: env.home, endpoints: host.endpoints });
+  else for (const line of endpointLines(host.endpoints)) io.data(line);
+  io.info('Local stack running in the foreground; press Ctrl-C to stop it.');
+  // The CLI's own SIGINT handler exits at once; here Ctrl-C is the way to stop, and must stop
+  // cleanly (host.json removed, the folder released), so it is set aside while the host runs.
+  const previous = process.listeners('SIGINT');
+  process.removeAllListeners('SIGINT');
+  const onSignal = (signal: NodeJS.Signals) => void host.stop(`received ${signal}`);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await host.stopped;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    for (const listener of previous) process.on('SIGINT', listener as () => void);
+  }
+}
+
+async function startDetached({ env, io }: CommandContext): Promise<void> {
+  const already = await findRunningHost(env.home);
+  const endpoints =
+    already?.endpoints ?? (await ensureLocalHost(env.home, { mode: HostMode.Detached, idleShutdownMs: 0 }));
+  const record = already ?? (await findRunningHost(env.home));
+  if (io.json) {
+    io.dataJson({
+      pid: record?.pid ?? null,
+      home: env.home,
+      endpoints,
+      alreadyRunning: already !== undefined,
+    });
+    return;
+  }
+  for (const line of endpointLines(endpoints)) io.data(line);
+  if (already) io.info(`The local stack was already running (pid ${already.pid}, ${already.mode}).`);
+  else
+    io.success(
+      `Local stack started in the background (pid ${record?.pid}); stop it with payroll-ops local stop.`,
+    );
+}
+
+function renderStatus(status: LocalStatus, io: CommandContext['io']): void {
+  if (io.json) {
+    io.dataJson(
+      status.running
+        ? status
+        : {
+            running: false,
+            pid: null,
+            uptimeSeconds: null,
+            home: status.home,
+            endpoints: null,
+            counts: null,
+          },
+    );
+    return;
+  }
+  if (!status.running) {
+    io.data(`not running    data folder ${status.home}`);
+    return;
+  }
+  io.data(
+    [
+      `running        pid ${status.pid} (${status.mode}), up ${status.uptimeSeconds} s`,
+      `data folder    ${status.home}`,
+      ...endpointLines(status.endpoints),
+      `tables         ${status.counts.tables}`,
+      `queues         ${status.counts.queues}`,
+      `executions     ${status.counts.executions}`,
+    ].join('\n'),
+  );
+}
+
+/** Everything in the data folder except operator configuration (config*) goes. */
+async function reset({ env, io }: CommandContext): Promise<void> {
+  const home = resolve(env.home);
+  if (home === '/' || home === resolve(homedir())) {
+    throw new BadInputError(
+      'UNSAFE_HOME',
+      `Refusing to wipe ${home}; point PAYROLL_OPS_HOME at a data folder.`,
+    );
+  }
+  await io.confirmTyped(`Wipe all local payroll data in ${home}?`, 'reset');
+  const stopped = await stopLocalHost(home);
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(home).filter((name) => !name.startsWith('config'));
+  } catch {
+    // no data folder yet: nothing to wipe
+  }
+  for (const name of entries) rmSync(join(home, name), { recursive: true, force: true });
+  if (io.json) io.dataJson({ reset: true, home, stoppedPid: stopped.pid ?? null, removed: entries });
+  else io.success(`Wiped ${home}${stopped.pid ? ` (stopped the host, pid ${stopped.pid})` : ''}.`);
+}
+
+export function registerLocal(program: Command): void {
+  const local = program
+    .command('local')
+    .description('manage the embedded local stack (DynamoDB, SQS, Step Functions emulators on 127.0.0.1)');
+  local
+    .command('start')
+    .description('start the local stack: in the foreground until Ctrl-C, or in the background with --detach')
+    .option('--detach', 'start in the background and return; runs until `local stop`', false)
+    .addHelpText('after', '\nExamples:\n  $ payroll-ops local start\n  $ payroll-ops local start --detach')
+    .action(async (raw: { detach?: boolean }, command: Command) => {
+      const context = contextFor(command);
+      if (raw.detach) await startDetached(context);
+      else await startForeground(context);
+    });
+  local
+    .command('stop')
+    .description('stop the local stack that owns the data folder')
+    .addHelpText('after', '\nExamples:\n  $ payroll-ops local stop')
+    .action(async (_raw: unknown, command: Command) => {
+      const { env, io } = contextFor(command);
+      const result = await stopLocalHost(env.home);
+      if (io.json) {
+        io.dataJson({
+          stopped: result.pid !== undefined,
+          pid: result.pid ?? null,
+          cleanedStale: result.cleanedStale,
+        });
+      } else if (result.pid) io.success(`Stopped the local stack (pid ${result.pid}).`);
+      else
+        io.info(`No local stack running${result.cleanedStale ? '; removed the records of a dead one' : ''}.`);
+    });
+  local
+    .command('status')
+    .description('show whether the local stack runs, its endpoints, and what it holds')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ payroll-ops local status\n  $ payroll-ops --output json local status',
+    )
+    .action(async (_raw: unknown, command: Command) => {
+      const { env, io } = contextFor(command);
+      renderStatus(await localStatus(env.home), io);
+    });
+  local
+    .command('reset')
+    .description(`stop the local stack and wipe its data folder (keeps config files); asks first`)
+    .addHelpText('after', '\nExamples:\n  $ payroll-ops local reset --yes')
+    .action(async (_raw: unknown, command: Command) => {
+      await reset(contextFor(command));
+    });
+}

@@ -1,0 +1,85 @@
+/**
+ * The one AWS client factory. Both targets use the same @aws-sdk v3 clients; only endpoints and
+ * credentials differ: the local host's 127.0.0.1 endpoints with dummy credentials, or a region,
+ * a profile and the default credential chain on AWS.
+ */
+// The embedded Step Functions engine needs Promise.withResolvers on Node 20: polyfilled once, here.
+import '../node20.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HostEndpoints } from '../local/hostRecord.js';
+
+// The SDK warns about Node 20 on every client construction unless told not to; the CLI runs on
+// Node 20 by design, so the notice is noise for operators. Set before any client is built.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const LOCAL_REGION = 'us-east-1';
+/** The account id the emulators put in ARNs and queue URLs. */
+export const LOCAL_ACCOUNT_ID = '000000000000';
+/** The emulators accept any signature; the SDK only needs something to sign with. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export type TargetConfig =
+  | { readonly kind: 'local'; readonly endpoints: HostEndpoints }
+  | { readonly kind: 'aws'; readonly region: string; readonly profile?: string };
+
+export interface AwsClients {
+  readonly region: string;
+  readonly sfn: SFNClient;
+  readonly dynamodb: DynamoDBClient;
+  /** DynamoDB with plain JavaScript values instead of attribute-value maps. */
+  readonly documents: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  /** Closes the clients' sockets so a command can exit promptly. */
+  destroy(): void;
+}
+
+export interface ClientOptions {
+  /** Appended to the user agent; the local host uses it to tell its own traffic from clients'. */
+  readonly userAgent?: string;
+}
+
+export function clientsFor(target: TargetConfig, options: ClientOptions = {}): AwsClients {
+  const common = {
+    ...(options.userAgent ? { customUserAgent: options.userAgent } : {}),
+  };
+  let sfn: SFNClient;
+  let dynamodb: DynamoDBClient;
+  let sqs: SQSClient;
+  let region: string;
+  switch (target.kind) {
+    case 'local': {
+      region = LOCAL_REGION;
+      const local = { ...common, region, credentials: LOCAL_CREDENTIALS };
+      sfn = new SFNClient({ ...local, endpoint: target.endpoints.stepfunctions });
+      dynamodb = new DynamoDBClient({ ...local, endpoint: target.endpoints.dynamodb });
+      sqs = new SQSClient({ ...local, endpoint: target.endpoints.sqs });
+      break;
+    }
+    case 'aws': {
+      region = target.region;
+      const aws = { ...common, region, ...(target.profile ? { profile: target.profile } : {}) };
+      sfn = new SFNClient(aws);
+      dynamodb = new DynamoDBClient(aws);
+      sqs = new SQSClient(aws);
+      break;
+    }
+  }
+  const documents = DynamoDBDocumentClient.from(dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return {
+    region,
+    sfn,
+    dynamodb,
+    documents,
+    sqs,
+    destroy() {
+      sfn.destroy();
+      dynamodb.destroy();
+      sqs.destroy();
+    },
+  };
+}

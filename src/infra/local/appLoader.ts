@@ -1,0 +1,37 @@
+/**
+ * Which app the host runs: the payroll app by default, or a module named by a specifier
+ * `path/to/module.js#exportName` (export defaults to `default`) whose export is a LocalApp or a
+ * function returning one. Tests run the host with their own small apps this way.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BadInputError } from '../../core/errors.js';
+import type { LocalApp } from '../resources.js';
+import { payrollApp } from './app.js';
+
+export type AppRef = LocalApp | string;
+
+function isLocalApp(value: unknown): value is LocalApp {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    Array.isArray((value as LocalApp).tables) &&
+    typeof (value as LocalApp).lambdas === 'object'
+  );
+}
+
+export async function loadApp(ref: AppRef | undefined): Promise<LocalApp> {
+  if (ref === undefined) return payrollApp();
+  if (typeof ref !== 'string') return ref;
+  const hash = ref.lastIndexOf('#');
+  const path = hash > 0 ? ref.slice(0, hash) : ref;
+  const exportName = hash > 0 ? ref.slice(hash + 1) : 'default';
+  const url = path.startsWith('file:') ? path : pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
+  const module = (await import(url)) as Record<string, unknown>;
+  const exported = module[exportName];
+  const value = typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+  if (!isLocalApp(value)) {
+    throw new BadInputError('BAD_LOCAL_APP', `${ref} does not export a local app as ${exportName}.`);
+  }
+  return value;
+}

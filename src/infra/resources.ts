@@ -1,0 +1,108 @@
+/**
+ * The backend's resources as plain data, shared by the embedded local host (which creates them in
+ * the emulators) and the CDK stack (which declares them on AWS), so both targets hold the same
+ * tables, queues, state machines, schedules and routes.
+ */
+import type { AwsClients } from './aws/clients.js';
+
+export const KeyType = { String: 'S', Number: 'N', Binary: 'B' } as const;
+export type KeyType = (typeof KeyType)[keyof typeof KeyType];
+
+/** A key attribute; a bare name means a string attribute, the common case. */
+export type KeyAttribute = string | { readonly name: string; readonly type: KeyType };
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableSpec {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Global secondary indexes, projecting all attributes. */
+  readonly gsis?: readonly IndexSpec[];
+}
+
+export interface QueueSpec {
+  /** A FIFO queue's name ends with `.fifo`, and so must its dead-letter queue's. */
+  readonly name: string;
+  readonly fifo?: boolean;
+  readonly visibilityTimeoutSeconds: number;
+  readonly dlq?: { readonly name: string; readonly maxReceiveCount: number };
+}
+
+/** The fields of the Lambda context object that handlers use (the same names as on AWS). */
+export interface LambdaContext {
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly memoryLimitInMB: string;
+  readonly awsRequestId: string;
+  readonly logGroupName: string;
+  readonly logStreamName: string;
+  callbackWaitsForEmptyEventLoop: boolean;
+  getRemainingTimeInMillis(): number;
+}
+
+export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
+
+export interface EventSourceMappingSpec {
+  readonly queueName: string;
+  readonly functionName: string;
+  /** Messages per invocation (1–10 locally: one ReceiveMessage call). */
+  readonly batchSize: number;
+  /** The handler may answer `{ batchItemFailures: [{ itemIdentifier }] }` to retry only those. */
+  readonly reportBatchItemFailures: boolean;
+  /** Concurrent pollers for this mapping (AWS: ScalingConfig.MaximumConcurrency). Default 2. */
+  readonly maximumConcurrency?: number;
+}
+
+export interface StateMachineSpec {
+  readonly name: string;
+  /** The Amazon States Language definition, as an object. */
+  readonly definition: object;
+}
+
+export interface ScheduleSpec {
+  readonly name: string;
+  /** An EventBridge Scheduler expression: `cron(m h dom mon dow year)` or `rate(n minutes|hours|days)`. */
+  readonly cron: string;
+  readonly invoke: string;
+  readonly payload: unknown;
+}
+
+export const HttpMethod = { Get: 'GET', Post: 'POST', Put: 'PUT', Delete: 'DELETE', Patch: 'PATCH' } as const;
+export type HttpMethod = (typeof HttpMethod)[keyof typeof HttpMethod];
+
+export interface ApiRouteSpec {
+  readonly method: HttpMethod;
+  /** A path with `{name}` parameters, e.g. `/runs/{runId}`. */
+  readonly path: string;
+  readonly functionName: string;
+}
+
+/** Everything the local host runs for an application: its resources and its handlers. */
+export interface LocalApp {
+  readonly tables: readonly TableSpec[];
+  readonly queues: readonly QueueSpec[];
+  readonly lambdas: Readonly<Record<string, LambdaHandler>>;
+  readonly eventSourceMappings: readonly EventSourceMappingSpec[];
+  readonly stateMachines: readonly StateMachineSpec[];
+  readonly schedules: readonly ScheduleSpec[];
+  readonly api?: { readonly routes: readonly ApiRouteSpec[] };
+  /**
+   * The outbox: queues live in memory, so after a restart re-enqueue whatever DynamoDB still
+   * records as pending. Must be idempotent (handlers are), it runs on every start.
+   */
+  readonly recover?: (clients: AwsClients) => Promise<{ readonly reenqueued: number }>;
+}
+
+export function keyName(key: KeyAttribute): string {
+  return typeof key === 'string' ? key : key.name;
+}
+
+export function keyType(key: KeyAttribute): KeyType {
+  return typeof key === 'string' ? KeyType.String : key.type;
+}
