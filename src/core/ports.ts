@@ -140,3 +140,24 @@ export interface ExecutionPort {
   startPayRun(name: string, input: unknown): Promise<{ readonly executionArn: string }>;
   startRollback(name: string, input: unknown): Promise<{ readonly executionArn: string }>;
 }
+
+/** An operator action worth keeping: who did what to which run, and why (`rollback --reason`, forced expiry). */
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly runId?: string;
+  readonly reason?: string;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  readonly id: string;
+}
+
+/** Not part of SagaPorts: the saga records nothing here, the operator's commands do. */
+export interface AuditStore {
+  record(entry: AuditEntry): Promise<AuditRecord>;
+  /** Newest first: all entries, or one run's. */
+  list(options: { readonly runId?: string; readonly limit: number }): Promise<readonly AuditRecord[]>;
+}
