@@ -83,6 +83,12 @@ export interface ApiRouteSpec {
   readonly functionName: string;
 }
 
+/** What the host tells an app module when it builds the app. */
+export interface LocalAppContext {
+  /** The data folder, for local artifacts (e.g. files the bank gateway writes). */
+  readonly home: string;
+}
+
 /** Everything the local host runs for an application: its resources and its handlers. */
 export interface LocalApp {
   readonly tables: readonly TableSpec[];

@@ -1,13 +1,12 @@
 /**
  * Which app the host runs: the payroll app by default, or a module named by a specifier
  * `path/to/module.js#exportName` (export defaults to `default`) whose export is a LocalApp or a
- * function returning one. Tests run the host with their own small apps this way.
+ * function of the LocalAppContext returning one. Tests run the host with their own apps this way.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BadInputError } from '../../core/errors.js';
-import type { LocalApp } from '../resources.js';
-import { payrollApp } from './app.js';
+import type { LocalApp, LocalAppContext } from '../resources.js';
 
 export type AppRef = LocalApp | string;
 
@@ -20,16 +19,18 @@ function isLocalApp(value: unknown): value is LocalApp {
   );
 }
 
-export async function loadApp(ref: AppRef | undefined): Promise<LocalApp> {
-  if (ref === undefined) return payrollApp();
-  if (typeof ref !== 'string') return ref;
+export async function loadApp(ref: AppRef | undefined, context: LocalAppContext): Promise<LocalApp> {
+  if (typeof ref === 'object') return ref;
+  // Imported on demand: a host running a test app does not load the whole payroll backend.
+  if (ref === undefined) return (await import('./payrollApp.js')).payrollApp(context);
   const hash = ref.lastIndexOf('#');
   const path = hash > 0 ? ref.slice(0, hash) : ref;
   const exportName = hash > 0 ? ref.slice(hash + 1) : 'default';
   const url = path.startsWith('file:') ? path : pathToFileURL(isAbsolute(path) ? path : resolve(path)).href;
   const module = (await import(url)) as Record<string, unknown>;
   const exported = module[exportName];
-  const value = typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+  const value =
+    typeof exported === 'function' ? await (exported as (c: LocalAppContext) => unknown)(context) : exported;
   if (!isLocalApp(value)) {
     throw new BadInputError('BAD_LOCAL_APP', `${ref} does not export a local app as ${exportName}.`);
   }

@@ -97,7 +97,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     mkdirSync(paths.dynamodb, { recursive: true });
     mkdirSync(paths.stepfunctions, { recursive: true });
     const token = apiToken(home);
-    const app = await loadApp(options.app);
+    const app = await loadApp(options.app, { home });
     const invoke = lambdaInvoker(app);
 
     const dynamodb: Emulator = await startDynalite(paths.dynamodb);
