@@ -1,0 +1,80 @@
+/**
+ * The composition of the DynamoDB and SQS adapters into the saga's ports. The clients are
+ * injected: the Lambda runtime's on AWS, the local host's endpoints on the embedded stack.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditStore, Clock, SagaPorts } from '../../core/ports.js';
+import type { BatchWriteOptions } from './batchWriter.js';
+import { DataTable } from './dataTable.js';
+import { DynamoAchStore } from './dynamoAchStore.js';
+import { DynamoAuditStore } from './dynamoAuditStore.js';
+import { DynamoChunkStore } from './dynamoChunkStore.js';
+import { DynamoDeliveryStore } from './dynamoDeliveryStore.js';
+import { DynamoFundingStore } from './dynamoFundingStore.js';
+import { DynamoLedgerStore } from './dynamoLedgerStore.js';
+import { DynamoLockStore } from './dynamoLockStore.js';
+import { DynamoPayslipStore } from './dynamoPayslipStore.js';
+import { DynamoRosterStore } from './dynamoRosterStore.js';
+import { DynamoRunStore } from './dynamoRunStore.js';
+import { DynamoTimesheetStore } from './dynamoTimesheetStore.js';
+import { SqsOutbox } from './sqsOutbox.js';
+import { DATA_TABLE_NAME } from './tables.js';
+
+export const systemClock: Clock = { now: () => new Date().toISOString() };
+
+export interface SagaPortsOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly sqs: SQSClient;
+  /** Defaults to `payroll-ops-data`. */
+  readonly tableName?: string;
+  /** The URL of a queue by its SQS name (e.g. `payroll-ops-bank-gateway`); looked up once per queue. */
+  readonly queueUrl: (queueName: string) => Promise<string>;
+  readonly clock?: Clock;
+  /** Tuning of bulk writes (calls in flight, retries of unprocessed items). */
+  readonly batch?: BatchWriteOptions;
+}
+
+/** The saga's ports plus the operator's audit trail, which lives in the same table. */
+export interface AwsSagaPorts extends SagaPorts {
+  readonly audit: AuditStore;
+}
+
+export function dataTable(options: {
+  readonly dynamodb: DynamoDBClient;
+  readonly tableName?: string;
+  readonly batch?: BatchWriteOptions;
+}): DataTable {
+  const documents = DynamoDBDocumentClient.from(options.dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return new DataTable(documents, options.tableName ?? DATA_TABLE_NAME, options.batch);
+}
+
+export function createSagaPorts(options: SagaPortsOptions): AwsSagaPorts {
+  const table = dataTable(options);
+  const clock = options.clock ?? systemClock;
+  return {
+    clock,
+    runs: new DynamoRunStore(table),
+    locks: new DynamoLockStore(table, () => clock.now()),
+    roster: new DynamoRosterStore(table),
+    timesheets: new DynamoTimesheetStore(table),
+    chunks: new DynamoChunkStore(table),
+    payslips: new DynamoPayslipStore(table),
+    funding: new DynamoFundingStore(table),
+    ledger: new DynamoLedgerStore(table),
+    ach: new DynamoAchStore(table),
+    deliveries: new DynamoDeliveryStore(table),
+    outbox: new SqsOutbox({ table, sqs: options.sqs, queueUrl: options.queueUrl }),
+    audit: new DynamoAuditStore(table),
+  };
+}
+
+export function createAuditStore(options: {
+  readonly dynamodb: DynamoDBClient;
+  readonly tableName?: string;
+}): AuditStore {
+  return new DynamoAuditStore(dataTable(options));
+}
