@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateRosterCsv, generateTimesheetCsv } from './rosterGenerator.js';
+import { generateRosterCsv, generateTimesheetCsv } from '../src/core/rosterGenerator.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const examples = join(root, 'examples');

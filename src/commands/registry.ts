@@ -3,8 +3,22 @@
  * adds its command (with an example in its help) to the program.
  */
 import type { Command } from 'commander';
+import { registerDemo } from './demo.js';
+import { registerEmployees } from './employees.js';
+import { registerEmployer } from './employer.js';
+import { registerLocal } from './local.js';
+import { registerLocalFaults } from './localFaults.js';
 import { registerPreview } from './preview.js';
+import { registerRun } from './run.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [registerPreview];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerDemo,
+  registerPreview,
+  registerEmployer,
+  registerEmployees,
+  registerRun,
+  registerLocal,
+  registerLocalFaults,
+];

@@ -3,8 +3,8 @@
  * same seed always gives the same CSV, byte for byte, so committed examples can be regenerated.
  * Every person, bank and account here is invented; routing numbers carry a valid ABA check digit.
  */
-import { abaCheckDigit } from '../src/core/aba.js';
-import type { PayFrequency } from '../src/core/period.js';
+import { abaCheckDigit } from './aba.js';
+import type { PayFrequency } from './period.js';
 
 export const ROSTER_COLUMNS = [
   'employee_id',

@@ -1,0 +1,75 @@
+/**
+ * Opens the backend a command operates on: the embedded local stack (attached to, or started
+ * detached) or a deployed AWS target. The same SDK clients and adapters serve both.
+ */
+import { BadInputError } from '../core/errors.js';
+import type { ExecutionPort, SagaPorts } from '../core/ports.js';
+import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../infra/aws/clients.js';
+import { createSagaPorts } from '../infra/aws/sagaPorts.js';
+import { createExecutionPort, stateMachineArn } from '../infra/aws/sfnExecutions.js';
+import { ensureLocalHost } from '../infra/local/ensureHost.js';
+import type { CommandContext } from './context.js';
+
+export interface Backend {
+  readonly target: string;
+  readonly home: string;
+  readonly clients: AwsClients;
+  readonly ports: SagaPorts;
+  readonly executions: ExecutionPort;
+  stateMachineArn(name: string): string;
+  close(): void;
+}
+
+export const LOCAL_TARGET = 'local';
+
+export function requireLocalTarget(ctx: CommandContext, what: string): void {
+  if (ctx.globals.target !== LOCAL_TARGET) {
+    throw new BadInputError(
+      'LOCAL_ONLY',
+      `${what} is only available on the local target, not on ${ctx.globals.target}; drop --target.`,
+    );
+  }
+}
+
+export async function openBackend(ctx: CommandContext): Promise<Backend> {
+  if (ctx.globals.target !== LOCAL_TARGET) {
+    throw new BadInputError(
+      'UNKNOWN_TARGET',
+      `Target ${ctx.globals.target} is not known here; only the built-in local target is available until payroll-ops deploy records an AWS target. Use --target local.`,
+    );
+  }
+  const endpoints = await ensureLocalHost(ctx.env.home);
+  const clients = clientsFor({ kind: 'local', endpoints }, { userAgent: 'payroll-ops-cli' });
+  const urls = new Map<string, string>();
+  const queueUrl = async (queueName: string): Promise<string> => {
+    const known = urls.get(queueName);
+    if (known) return known;
+    const { GetQueueUrlCommand } = await import('@aws-sdk/client-sqs');
+    const out = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+    urls.set(queueName, out.QueueUrl ?? '');
+    return out.QueueUrl ?? '';
+  };
+  const arnOf = (name: string) => stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name);
+  return {
+    target: LOCAL_TARGET,
+    home: ctx.env.home,
+    clients,
+    ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl }),
+    executions: createExecutionPort(clients.sfn, arnOf),
+    stateMachineArn: arnOf,
+    close: () => clients.destroy(),
+  };
+}
+
+/** Runs `action` with an open backend and always closes its sockets so the command exits promptly. */
+export async function withBackend<T>(
+  ctx: CommandContext,
+  action: (backend: Backend) => Promise<T>,
+): Promise<T> {
+  const backend = await openBackend(ctx);
+  try {
+    return await action(backend);
+  } finally {
+    backend.close();
+  }
+}

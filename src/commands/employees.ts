@@ -1,0 +1,95 @@
+/** `payroll-ops employees import|list`: the roster in the store, the same CSV format as `preview`. */
+import type { Command } from 'commander';
+import { BadInputError } from '../core/errors.js';
+import { maskAccount } from '../core/mask.js';
+import { formatCents } from '../core/money.js';
+import type { Employee } from '../core/roster.js';
+import { parseRoster } from '../core/rosterParser.js';
+import { type Backend, withBackend } from './backend.js';
+import { contextFor } from './context.js';
+import { renderTable } from './io/tables.js';
+import { readInputFile } from './readInputFile.js';
+
+export const DEFAULT_EMPLOYER = 'acme';
+
+export async function requireEmployer(backend: Backend, employerId: string): Promise<void> {
+  if (!(await backend.ports.roster.getEmployer(employerId))) {
+    throw new BadInputError(
+      'EMPLOYER_NOT_FOUND',
+      `Employer ${employerId} is not set up; run payroll-ops employer set ${employerId} --name ... first (or pass --employer).`,
+    );
+  }
+}
+
+export function employeeJson(employee: Employee) {
+  return {
+    employeeId: employee.employeeId,
+    name: employee.name,
+    payType: employee.payType,
+    payFrequency: employee.payFrequency,
+    filingStatus: employee.filingStatus,
+    annualSalary: employee.annualSalary === undefined ? null : formatCents(employee.annualSalary),
+    hourlyRate: employee.hourlyRate === undefined ? null : formatCents(employee.hourlyRate),
+    bank: {
+      routing: employee.bank.routing,
+      account: maskAccount(employee.bank.account),
+      accountType: employee.bank.accountType,
+    },
+  };
+}
+
+export function registerEmployees(program: Command): void {
+  const employees = program.command('employees').description("manage an employer's roster in the store");
+  employees
+    .command('import <file>')
+    .description('import a roster CSV (the preview format); re-importing upserts by employee_id')
+    .option('--employer <id>', 'employer the roster belongs to', DEFAULT_EMPLOYER)
+    .addHelpText('after', '\nExample:\n  $ payroll-ops employees import examples/roster.csv --employer acme')
+    .action(async (file: string, raw: { employer: string }, command: Command) => {
+      const ctx = contextFor(command);
+      // Parse and validate everything before touching the store: bad input writes nothing.
+      const roster = parseRoster(readInputFile('FILE', file), file);
+      const counts = await withBackend(ctx, async (backend) => {
+        await requireEmployer(backend, raw.employer);
+        return backend.ports.roster.upsertEmployees(raw.employer, roster);
+      });
+      const result = { employer: raw.employer, file, ...counts, total: roster.length };
+      if (ctx.io.json) ctx.io.dataJson(result);
+      else
+        ctx.io.success(
+          `Imported ${roster.length} employees for ${raw.employer}: ${counts.created} created, ${counts.updated} updated.`,
+        );
+    });
+  employees
+    .command('list')
+    .description("list an employer's employees (bank accounts masked)")
+    .option('--employer <id>', 'employer', DEFAULT_EMPLOYER)
+    .addHelpText('after', '\nExample:\n  $ payroll-ops employees list --employer acme --output json')
+    .action(async (raw: { employer: string }, command: Command) => {
+      const ctx = contextFor(command);
+      const list = await withBackend(ctx, async (backend) => {
+        await requireEmployer(backend, raw.employer);
+        return backend.ports.roster.listEmployees(raw.employer);
+      });
+      if (ctx.io.json) {
+        ctx.io.dataJson({ employer: raw.employer, employees: list.map(employeeJson) });
+        return;
+      }
+      ctx.io.data(
+        renderTable(
+          ['Employee', 'Name', 'Pay', 'Frequency', 'Filing status', 'Bank account'],
+          list.map((e) => [
+            e.employeeId,
+            e.name,
+            e.payType === 'salary'
+              ? `${formatCents(e.annualSalary ?? 0)}/yr`
+              : `${formatCents(e.hourlyRate ?? 0)}/h`,
+            e.payFrequency,
+            e.filingStatus,
+            `${maskAccount(e.bank.account)} (${e.bank.accountType})`,
+          ]),
+        ),
+      );
+      ctx.io.info(`${list.length} employees.`);
+    });
+}
