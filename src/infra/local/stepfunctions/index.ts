@@ -1,0 +1,3 @@
+export type { StepFunctionsService, StepFunctionsServiceOptions } from './stepFunctionsService.js';
+export { createStepFunctionsService } from './stepFunctionsService.js';
+export { ExecutionStatus } from './types.js';
