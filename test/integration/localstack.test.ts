@@ -15,10 +15,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OperationFailedError } from '../../src/core/errors.js';
+import { BadInputError, OperationFailedError } from '../../src/core/errors.js';
 import { type AwsClients, clientsFor } from '../../src/infra/aws/clients.js';
 import { type RunningHost, startHost } from '../../src/infra/local/host.js';
 import { readHostRecord } from '../../src/infra/local/hostRecord.js';
+import { nextFirings } from '../../src/infra/local/scheduler.js';
 import type { LocalApp } from '../../src/infra/resources.js';
 
 /** How often each handler saw each message body. */
@@ -223,5 +224,22 @@ describe('the HTTP API (API Gateway stand-in)', () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ employer: 'acme', period: '2026-03' });
     expect(statSync(join(home, 'api-token')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('the scheduler (EventBridge Scheduler stand-in)', () => {
+  const saturday = new Date('2026-03-07T00:00:00Z');
+
+  it('reads EventBridge cron expressions in UTC with Quartz day-of-week numbers', () => {
+    expect(nextFirings('cron(0 12 ? * MON-FRI *)', 2, saturday).map((date) => date.toISOString())).toEqual([
+      '2026-03-09T12:00:00.000Z',
+      '2026-03-10T12:00:00.000Z',
+    ]);
+    // 2 is Monday in EventBridge (1 is Sunday), not Tuesday as in Unix cron.
+    expect(nextFirings('cron(30 6 ? * 2 *)', 1, saturday)[0]?.toISOString()).toBe('2026-03-09T06:30:00.000Z');
+  });
+
+  it('refuses an expression EventBridge would refuse', () => {
+    expect(() => nextFirings('0 12 * * *', 1)).toThrow(BadInputError);
   });
 });

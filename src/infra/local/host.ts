@@ -28,7 +28,7 @@ import { acquireHomeLock, type HomeLock } from './lock.js';
 import { type Pollers, startPollers } from './pollers.js';
 import { type Provisioned, provision } from './provision.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
-import { type StepFunctionsService, startStepFunctions } from './stepFunctions.js';
+import { createStepFunctionsService, type StepFunctionsService } from './stepfunctions/index.js';
 
 export const DEFAULT_IDLE_SHUTDOWN_MS = 15 * 60_000;
 
@@ -95,7 +95,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   try {
     const paths = homePaths(home);
     mkdirSync(paths.dynamodb, { recursive: true });
-    mkdirSync(paths.stepfunctions, { recursive: true });
     const token = apiToken(home);
     const app = await loadApp(options.app, { home });
     const invoke = lambdaInvoker(app);
@@ -104,11 +103,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     closers.push(() => dynamodb.close());
     const sqs: Emulator = await startSqs();
     closers.push(() => sqs.close());
-    const stepFunctions = startStepFunctions({
-      dataDir: paths.stepfunctions,
+    // The service keeps its files under <dataDir>/stepfunctions.
+    const stepFunctions = createStepFunctionsService({
+      dataDir: home,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
       invokeLambda: invoke,
+      onError: (error) => log(`step functions: ${describeError(error)}`),
     });
     closers.push(() => stepFunctions.close());
     const sfnServer = stepFunctionsServer(stepFunctions, process.pid);

@@ -48,6 +48,28 @@ export function cronPattern(expression: string): { pattern: string; interval?: n
   );
 }
 
+function cronFor<T>(expression: string, run?: () => Promise<T>): Cron {
+  const { pattern, interval } = cronPattern(expression);
+  const options = {
+    timezone: 'UTC',
+    mode: interval === undefined ? ('7-part' as const) : ('6-part' as const),
+    alternativeWeekdays: interval === undefined,
+    protect: true,
+    ...(interval === undefined ? {} : { interval }),
+  };
+  return run ? new Cron(pattern, options, run) : new Cron(pattern, { ...options, paused: true });
+}
+
+/** The next firings of an expression after `from` (for status output and tests). */
+export function nextFirings(expression: string, count: number, from = new Date()): Date[] {
+  const job = cronFor(expression);
+  try {
+    return job.nextRuns(count, from);
+  } finally {
+    job.stop();
+  }
+}
+
 export function startScheduler(
   schedules: readonly ScheduleSpec[],
   deps: {
@@ -57,29 +79,17 @@ export function startScheduler(
   },
 ): Scheduler {
   const jobs = schedules.map((schedule) => {
-    const { pattern, interval } = cronPattern(schedule.cron);
-    const job = new Cron(
-      pattern,
-      {
-        name: `payroll-ops:${schedule.name}`,
-        timezone: 'UTC',
-        mode: interval === undefined ? '7-part' : '6-part',
-        alternativeWeekdays: interval === undefined,
-        protect: true,
-        ...(interval === undefined ? {} : { interval }),
-      },
-      async () => {
-        const done = deps.activity.begin();
-        try {
-          await deps.invoke(schedule.invoke, schedule.payload);
-          deps.log(`schedule ${schedule.name} invoked ${schedule.invoke}`);
-        } catch (error) {
-          deps.log(`schedule ${schedule.name}: ${schedule.invoke} failed: ${describeError(error)}`);
-        } finally {
-          done();
-        }
-      },
-    );
+    const job = cronFor(schedule.cron, async () => {
+      const done = deps.activity.begin();
+      try {
+        await deps.invoke(schedule.invoke, schedule.payload);
+        deps.log(`schedule ${schedule.name} invoked ${schedule.invoke}`);
+      } catch (error) {
+        deps.log(`schedule ${schedule.name}: ${schedule.invoke} failed: ${describeError(error)}`);
+      } finally {
+        done();
+      }
+    });
     return { schedule, job };
   });
   return {

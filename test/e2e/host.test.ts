@@ -1,0 +1,160 @@
+/**
+ * The detached host as operators meet it: started on demand, killed with SIGKILL in the middle of
+ * an execution, started again — the execution is redriven to completion and nothing written
+ * before is lost; then `local status` and `local stop` through the built CLI.
+ */
+
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { BatchWriteItemCommand, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
+import { ensureLocalHost } from '../../src/infra/local/ensureHost.js';
+import { type HostRecord, readHostRecord } from '../../src/infra/local/hostRecord.js';
+import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
+import { RECORDS_TABLE, SLOW_MACHINE } from './hostTestApp.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'dist', 'bin', 'payroll-ops.js');
+const app = `${join(root, 'test', 'e2e', 'hostTestApp.ts')}#hostTestApp`;
+const machineArn = `arn:aws:states:us-east-1:${LOCAL_ACCOUNT_ID}:stateMachine:${SLOW_MACHINE}`;
+
+let home: string;
+/** Every host pid seen, so afterAll can make sure none outlives the tests. */
+const pids = new Set<number>();
+const clients: AwsClients[] = [];
+
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: root, env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1' }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function attach(): Promise<{ aws: AwsClients; host: HostRecord }> {
+  const endpoints = await ensureLocalHost(home, { app, idleShutdownMs: 0 });
+  const host = readHostRecord(home)!;
+  pids.add(host.pid);
+  const aws = clientsFor({ kind: 'local', endpoints });
+  clients.push(aws);
+  return { aws, host };
+}
+
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), 'payroll-ops-host-'));
+});
+
+afterAll(async () => {
+  for (const aws of clients) aws.destroy();
+  for (const pid of [...pids, readHostRecord(home)?.pid, readLockOwner(home)?.pid]) {
+    if (pid && pid !== process.pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('a detached local host', () => {
+  let second: HostRecord;
+
+  it('redrives an execution a SIGKILL interrupted, and keeps every earlier record', async () => {
+    const { aws, host: first } = await attach();
+    expect(first.pid).not.toBe(process.pid);
+    expect(first.mode).toBe('on-demand');
+
+    const earlier = Array.from({ length: 25 }, (_, i) => ({ id: `payslip-${i}`, net: 1_000_00 + i }));
+    await aws.dynamodb.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [RECORDS_TABLE]: earlier.map((item) => ({
+            PutRequest: { Item: { id: { S: item.id }, net: { N: String(item.net) } } },
+          })),
+        },
+      }),
+    );
+    const { executionArn } = await aws.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: machineArn,
+        name: 'killed-mid-run',
+        input: JSON.stringify({ firstDelayMs: 0, secondDelayMs: 3_000 }),
+      }),
+    );
+    await until('the first step to write its record', async () => {
+      const out = await aws.dynamodb.send(
+        new GetItemCommand({ TableName: RECORDS_TABLE, Key: { id: { S: 'killed-mid-run#step1' } } }),
+      );
+      return out.Item;
+    });
+
+    process.kill(first.pid, 'SIGKILL');
+    await until('the host to die', async () => (isProcessAlive(first.pid) ? undefined : true));
+    // The dead host's records are still there: stale, not removed by anyone yet.
+    expect(readHostRecord(home)?.pid).toBe(first.pid);
+    const stale = JSON.parse((await run('--output', 'json', 'local', 'status')).stdout) as {
+      running: boolean;
+    };
+    expect(stale.running).toBe(false);
+
+    const restarted = await attach();
+    second = restarted.host;
+    expect(second.pid).not.toBe(first.pid);
+    expect(readLockOwner(home)?.pid).toBe(second.pid);
+
+    const finished = await until('the redriven execution to finish', async () => {
+      const out = await restarted.aws.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING' ? undefined : out;
+    });
+    expect(finished.status).toBe('SUCCEEDED');
+    expect(finished.redriveCount).toBeGreaterThanOrEqual(1);
+
+    const scan = await restarted.aws.dynamodb.send(new ScanCommand({ TableName: RECORDS_TABLE }));
+    const stored = new Map(scan.Items?.map((item) => [item.id?.S, item.net?.N]));
+    for (const item of earlier) expect(stored.get(item.id)).toBe(String(item.net));
+    expect(stored.has('killed-mid-run#step1')).toBe(true);
+    expect(stored.has('killed-mid-run#step2')).toBe(true);
+  });
+
+  it('reports itself through `local status --output json`', async () => {
+    const { code, stdout } = await run('--output', 'json', 'local', 'status');
+    expect(code).toBe(0);
+    const status = JSON.parse(stdout);
+    expect(status).toMatchObject({
+      running: true,
+      pid: second.pid,
+      home,
+      endpoints: second.endpoints,
+      counts: { tables: 1, queues: 0, executions: 1 },
+    });
+    expect(status.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(status.endpoints).sort()).toEqual(['api', 'dynamodb', 'sqs', 'stepfunctions']);
+  });
+
+  it('stops with `local stop` and leaves no process or record behind', async () => {
+    const { code, stderr } = await run('local', 'stop');
+    expect(code).toBe(0);
+    expect(stderr).toContain(`pid ${second.pid}`);
+    expect(isProcessAlive(second.pid)).toBe(false);
+    expect(existsSync(join(home, 'host.json'))).toBe(false);
+    expect(existsSync(join(home, 'host.lock'))).toBe(false);
+  });
+});
