@@ -26,9 +26,12 @@ const done = (detail: string): Outcome => ({ status: CompensationStatus.Compensa
 
 async function undoOpenRun(ports: SagaPorts, run: RunRecord): Promise<Outcome> {
   const lockKey = periodLockKey(run.employerId, run.period, run.runType);
-  if (!lockKey) return run.chunkCount ? done('off-cycle run closed; no period lock') : nothing('no effect recorded');
+  if (!lockKey)
+    return run.chunkCount ? done('off-cycle run closed; no period lock') : nothing('no effect recorded');
   const released = await ports.locks.release(lockKey, run.runId);
-  return released ? done(`period lock ${run.period.id} released`) : nothing('period lock not held by this run');
+  return released
+    ? done(`period lock ${run.period.id} released`)
+    : nothing('period lock not held by this run');
 }
 
 async function undoCalculatePay(ports: SagaPorts, run: RunRecord): Promise<Outcome> {
@@ -66,12 +69,18 @@ async function undoDisburse(ports: SagaPorts, run: RunRecord): Promise<Outcome> 
   const credit = await ports.ach.getAchFile(run.runId, AchFileKind.Credit);
   if (!credit) return nothing('no ACH file created');
   if (credit.status === AchStatus.Pending) {
-    const after = await ports.ach.transitionAchFile(run.runId, AchFileKind.Credit, [AchStatus.Pending], AchStatus.Cancelled);
+    const after = await ports.ach.transitionAchFile(
+      run.runId,
+      AchFileKind.Credit,
+      [AchStatus.Pending],
+      AchStatus.Cancelled,
+    );
     if (after.status === AchStatus.Cancelled) return done('ACH file cancelled before transmission');
   }
   const current = await ports.ach.getAchFile(run.runId, AchFileKind.Credit);
   if (current?.status === AchStatus.Cancelled) return done('ACH file cancelled before transmission');
-  if (current?.status === AchStatus.Rejected) return done('ACH file was rejected by the bank; nothing was paid');
+  if (current?.status === AchStatus.Rejected)
+    return done('ACH file was rejected by the bank; nothing was paid');
   const today = ports.clock.now().slice(0, 10);
   if (!isReversible(credit.effectiveDate, today)) {
     const payslips = await ports.payslips.listPayslips(run.runId);
@@ -102,7 +111,10 @@ async function undoDisburse(ports: SagaPorts, run: RunRecord): Promise<Outcome> 
   const reversal = await ports.ach.getAchFile(run.runId, AchFileKind.Reversal);
   if (reversal?.status !== AchStatus.Transmitted) {
     // The state machine retries this compensation; the gateway transmits in the meantime.
-    throw new TransientError('REVERSAL_PENDING', `The ACH reversal of run ${run.runId} is not transmitted yet.`);
+    throw new TransientError(
+      'REVERSAL_PENDING',
+      `The ACH reversal of run ${run.runId} is not transmitted yet.`,
+    );
   }
   const journals = await ports.ledger.listJournals(run.runId);
   const disbursement = journals.find((journal) => journal.id === disbursementJournalId(run.runId));
@@ -112,7 +124,8 @@ async function undoDisburse(ports: SagaPorts, run: RunRecord): Promise<Outcome> 
 
 async function undoPublishPayslips(ports: SagaPorts, run: RunRecord): Promise<Outcome> {
   const deliveries = await ports.deliveries.listDeliveries(run.runId);
-  const published = run.steps.PublishPayslips !== undefined;
+  // The step records its start before it publishes anything; a step that failed before starting has no start.
+  const published = run.steps.PublishPayslips?.startedAt !== undefined;
   if (!published && deliveries.length === 0) return nothing('no payslips published');
   const count = run.chunkCount ?? 0;
   for (let chunkIndex = 0; chunkIndex < count; chunkIndex++) {
@@ -121,7 +134,9 @@ async function undoPublishPayslips(ports: SagaPorts, run: RunRecord): Promise<Ou
   return done(`payslip deliveries of ${count} chunks retracted`);
 }
 
-const UNDO: Readonly<Record<Exclude<StepName, 'CloseRun'>, (ports: SagaPorts, run: RunRecord) => Promise<Outcome>>> = {
+const UNDO: Readonly<
+  Record<Exclude<StepName, 'CloseRun'>, (ports: SagaPorts, run: RunRecord) => Promise<Outcome>>
+> = {
   OpenRun: undoOpenRun,
   CalculatePay: undoCalculatePay,
   FundPayroll: undoFundPayroll,
@@ -130,10 +145,15 @@ const UNDO: Readonly<Record<Exclude<StepName, 'CloseRun'>, (ports: SagaPorts, ru
   PublishPayslips: undoPublishPayslips,
 };
 
-export async function compensate(ports: SagaPorts, input: { runId: string; step: StepName }): Promise<Outcome> {
+export async function compensate(
+  ports: SagaPorts,
+  input: { runId: string; step: StepName },
+): Promise<Outcome> {
   if (input.step === StepName.CloseRun) return nothing('closing has no effect of its own to undo');
   const run = await requireRun(ports, input.runId);
-  const prior = run.compensations.find((c) => c.step === input.step && c.status !== CompensationStatus.Failed);
+  const prior = run.compensations.find(
+    (c) => c.step === input.step && c.status !== CompensationStatus.Failed,
+  );
   if (prior) return { status: prior.status, detail: prior.detail ?? '' };
   const outcome = await UNDO[input.step](ports, run);
   await ports.runs.recordCompensation(input.runId, { step: input.step, at: ports.clock.now(), ...outcome });
@@ -176,7 +196,10 @@ export async function recordCompensationFailure(
 }
 
 /** ROLLED_BACK only when no compensation is left failed. */
-export async function finishRollback(ports: SagaPorts, input: { runId: string }): Promise<{ status: RunStatus }> {
+export async function finishRollback(
+  ports: SagaPorts,
+  input: { runId: string },
+): Promise<{ status: RunStatus }> {
   const run = await requireRun(ports, input.runId);
   const latest = new Map<StepName, CompensationStatus>();
   for (const record of run.compensations) latest.set(record.step, record.status);

@@ -18,8 +18,8 @@ import {
   type ChunkSnapshot,
   type EmployeeSnapshot,
   FundingKind,
-  PayslipStatus,
   type PayslipRecord,
+  PayslipStatus,
   type RunRecord,
   type RunTotals,
 } from './records.js';
@@ -37,14 +37,27 @@ async function requireRun(ports: Pick<SagaPorts, 'runs'>, runId: string): Promis
   return run;
 }
 
-async function started(ports: Pick<SagaPorts, 'runs' | 'clock'>, runId: string, step: StepName): Promise<string> {
+async function started(
+  ports: Pick<SagaPorts, 'runs' | 'clock'>,
+  runId: string,
+  step: StepName,
+): Promise<string> {
   const at = ports.clock.now();
   await ports.runs.recordStep(runId, step, { status: StepStatus.Running, startedAt: at });
   return at;
 }
 
-async function succeeded(ports: Pick<SagaPorts, 'runs' | 'clock'>, runId: string, step: StepName, startedAt: string) {
-  await ports.runs.recordStep(runId, step, { status: StepStatus.Succeeded, startedAt, endedAt: ports.clock.now() });
+async function succeeded(
+  ports: Pick<SagaPorts, 'runs' | 'clock'>,
+  runId: string,
+  step: StepName,
+  startedAt: string,
+) {
+  await ports.runs.recordStep(runId, step, {
+    status: StepStatus.Succeeded,
+    startedAt,
+    endedAt: ports.clock.now(),
+  });
 }
 
 const ZERO_YTD: YtdBalances = {
@@ -68,7 +81,10 @@ export async function openRun(ports: SagaPorts, { runId }: RunRef): Promise<Open
   if (lockKey) {
     const { holder } = await ports.locks.acquire(lockKey, runId);
     if (holder !== runId) {
-      throw new OperationFailedError('PERIOD_LOCKED', `Period ${run.period.id} is already being paid by run ${holder}.`);
+      throw new OperationFailedError(
+        'PERIOD_LOCKED',
+        `Period ${run.period.id} is already being paid by run ${holder}.`,
+      );
     }
   }
   const tables = taxTablesFor(run.period.taxYear);
@@ -103,7 +119,10 @@ export async function openRun(ports: SagaPorts, { runId }: RunRef): Promise<Open
     taxTablesVersion: tables.version,
   });
   await succeeded(ports, runId, StepName.OpenRun, at);
-  await ports.runs.recordStep(runId, StepName.CalculatePay, { status: StepStatus.Running, startedAt: ports.clock.now() });
+  await ports.runs.recordStep(runId, StepName.CalculatePay, {
+    status: StepStatus.Running,
+    startedAt: ports.clock.now(),
+  });
   return {
     employees: inScope.length,
     chunks: chunks.map((chunk) => ({ chunkIndex: chunk.chunkIndex, employees: chunk.employees.length })),
@@ -116,8 +135,14 @@ export interface ChunkRef extends RunRef {
 }
 
 /** Gross-to-net for one chunk: payslips written in batches, then the chunk's totals. */
-export async function calculatePayChunk(ports: SagaPorts, { runId, chunk }: ChunkRef): Promise<{ employees: number }> {
-  const [run, snapshot] = await Promise.all([requireRun(ports, runId), ports.chunks.getChunk(runId, chunk.chunkIndex)]);
+export async function calculatePayChunk(
+  ports: SagaPorts,
+  { runId, chunk }: ChunkRef,
+): Promise<{ employees: number }> {
+  const [run, snapshot] = await Promise.all([
+    requireRun(ports, runId),
+    ports.chunks.getChunk(runId, chunk.chunkIndex),
+  ]);
   if (!snapshot) {
     throw new OperationFailedError('CHUNK_NOT_FOUND', `Run ${runId} has no chunk ${chunk.chunkIndex}.`);
   }
@@ -128,7 +153,12 @@ export async function calculatePayChunk(ports: SagaPorts, { runId, chunk }: Chun
     name: employee.name,
     chunkIndex: chunk.chunkIndex,
     payDate: run.period.payDate,
-    amounts: computePayslip(hours ? { employee, period: run.period, ytd: ytdBefore, hours } : { employee, period: run.period, ytd: ytdBefore }, tables),
+    amounts: computePayslip(
+      hours
+        ? { employee, period: run.period, ytd: ytdBefore, hours }
+        : { employee, period: run.period, ytd: ytdBefore },
+      tables,
+    ),
     ytdBefore,
     bank: employee.bank,
     status: PayslipStatus.Issued,
@@ -229,9 +259,15 @@ export async function checkDisbursement(
       return { status: file.status, checks: checks + 1 };
     }
     case AchStatus.Rejected:
-      throw new OperationFailedError('ACH_REJECTED', `The bank rejected the ACH file of run ${runId}: ${file.rejectionReason ?? 'no reason given'}.`);
+      throw new OperationFailedError(
+        'ACH_REJECTED',
+        `The bank rejected the ACH file of run ${runId}: ${file.rejectionReason ?? 'no reason given'}.`,
+      );
     case AchStatus.Cancelled:
-      throw new OperationFailedError('ACH_CANCELLED', `The ACH file of run ${runId} was cancelled before transmission.`);
+      throw new OperationFailedError(
+        'ACH_CANCELLED',
+        `The ACH file of run ${runId} was cancelled before transmission.`,
+      );
     case AchStatus.Pending:
       if (checks + 1 >= MAX_BANK_CHECKS) {
         throw new OperationFailedError(

@@ -55,7 +55,9 @@ export function clientsFor(target: TargetConfig, options: ClientOptions = {}): A
       const local = { ...common, region, credentials: LOCAL_CREDENTIALS };
       sfn = new SFNClient({ ...local, endpoint: target.endpoints.stepfunctions });
       dynamodb = new DynamoDBClient({ ...local, endpoint: target.endpoints.dynamodb });
-      sqs = new SQSClient({ ...local, endpoint: target.endpoints.sqs });
+      // fauxqs names queues by a virtual host (sqs.<region>.localhost) that need not resolve: send to
+      // the endpoint, not to the queue URL's host.
+      sqs = new SQSClient({ ...local, endpoint: target.endpoints.sqs, useQueueUrlAsEndpoint: false });
       break;
     }
     case 'aws': {

@@ -22,7 +22,9 @@ export interface PayrollBackend {
 
 export function createPayrollBackend(options: { readonly artifacts: ArtifactStore }): PayrollBackend {
   const dynamodb = new DynamoDBClient({});
-  const sqs = new SQSClient({});
+  // Requests go to the configured endpoint, not the queue URL's host: the same on AWS, and on the
+  // embedded stack, whose queue URLs name a virtual host that need not resolve.
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
   const urls = new Map<string, Promise<string>>();
   const queueUrl = (queueName: string): Promise<string> => {
     let url = urls.get(queueName);

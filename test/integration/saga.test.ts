@@ -1,0 +1,191 @@
+/**
+ * The pay-run saga on the embedded stack with the real handlers, SDK clients and adapters: a
+ * completed run's books, the fault matrix (every forward step failing before and after its
+ * effect), a failing compensation, and a bank message delivered twice.
+ */
+import { readFileSync } from 'node:fs';
+import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computePayslip, sumPayslips } from '../../src/core/payroll/grossToNet.js';
+import { taxTablesFor } from '../../src/core/payroll/taxTables.js';
+import type { RunRecord } from '../../src/core/saga/records.js';
+import {
+  CompensationStatus,
+  compensationOrder,
+  FORWARD_STEPS,
+  RunStatus,
+  type StepName,
+} from '../../src/core/saga/steps.js';
+import { QUEUE_NAMES } from '../../src/infra/aws/tables.js';
+import { parseAchFile } from '../../src/infra/bank/achFile.js';
+import { transmissionLogPath } from '../../src/infra/local/fileArtifacts.js';
+import {
+  type PayrollHarness,
+  reversiblePeriod,
+  startPayrollHarness,
+  testRoster,
+} from '../support/payrollHarness.js';
+
+const EMPLOYEES = 12;
+let harness: PayrollHarness;
+
+beforeAll(async () => {
+  harness = await startPayrollHarness();
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+function compensated(run: RunRecord): StepName[] {
+  return run.compensations.filter((c) => c.status === CompensationStatus.Compensated).map((c) => c.step);
+}
+
+function expectBooksNetToZero(books: Awaited<ReturnType<PayrollHarness['books']>>) {
+  for (const [account, balance] of books.accountBalances) expect(balance, account).toBe(0);
+  expect((books.fundingDebit ?? 0) - (books.fundingRefund ?? 0)).toBe(0);
+  if (books.creditFile === 'TRANSMITTED') expect(books.reversalFile).toBe('TRANSMITTED');
+  if (books.payslipCount > 0) expect([...books.payslipStatuses]).toEqual(['VOID']);
+}
+
+describe('a pay run on the local stack', () => {
+  it('completes with payslips, funding, a balanced journal and an ACH file that match the pay engine', async () => {
+    const roster = testRoster(EMPLOYEES);
+    await harness.setupEmployer('happy', roster);
+    const period = reversiblePeriod();
+    const runId = await harness.startRun('happy', period);
+    expect(runId).toBe(`happy-${period.id}-regular`);
+    const run = await harness.waitForRun(runId);
+    expect(run.status).toBe(RunStatus.Completed);
+
+    const tables = taxTablesFor(period.taxYear);
+    const expected = sumPayslips(
+      roster.map((employee) => computePayslip({ employee, period, ytd: employee.openingYtd }, tables)),
+    );
+    expect(run.totals?.net).toBe(expected.net);
+    expect(run.totals?.gross).toBe(expected.gross);
+    expect(run.totals?.employees).toBe(EMPLOYEES);
+
+    const books = await harness.books(runId);
+    expect(books.payslipNetTotal).toBe(expected.net);
+    expect(books.fundingDebit).toBe(run.totals?.fundingDebit);
+    expect(books.fundingRefund).toBeUndefined();
+    expect(books.creditFile).toBe('TRANSMITTED');
+    // The journal balances: the payroll and disbursement journals leave only expenses vs liabilities and cash.
+    const sum = [...books.accountBalances.values()].reduce((a, b) => a + b, 0);
+    expect(sum).toBe(0);
+
+    const ach = parseAchFile(readFileSync(run.artifacts.achFile as string, 'utf8'));
+    const paid = roster.length;
+    expect(ach.control.entryCount).toBe(paid);
+    expect(ach.control.totalCredit).toBe(expected.net);
+    expect(ach.batches[0]?.companyEntryDescription).toBe('PAYROLL');
+  });
+
+  it('refuses a second regular run of the same period, naming the existing run', async () => {
+    const period = reversiblePeriod();
+    await expect(harness.startRun('happy', period)).rejects.toThrow(
+      new RegExp(`already has regular run happy-${period.id}-regular \\(COMPLETED\\)`),
+    );
+  });
+
+  it('transmits one file when the bank gateway message is delivered twice', async () => {
+    const runId = `happy-${reversiblePeriod().id}-regular`;
+    const { QueueUrl } = await harness.clients.sqs.send(
+      new GetQueueUrlCommand({ QueueName: QUEUE_NAMES['bank-gateway'] }),
+    );
+    const body = JSON.stringify({ messageId: `${runId}#ach#CREDIT`, runId, kind: 'CREDIT' });
+    await harness.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    await harness.clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const log = readFileSync(transmissionLogPath(harness.home), 'utf8');
+    expect(log.split('\n').filter((line) => line.includes(`${runId} CREDIT`))).toHaveLength(1);
+  });
+});
+
+describe('fault matrix: every forward step failing before and after its effect', () => {
+  const cases = FORWARD_STEPS.flatMap((step) =>
+    (['fail-before', 'fail-after'] as const).map((mode) => ({ step, mode })),
+  );
+
+  it.each(cases)('$step $mode rolls back exactly the completed steps', async ({ step, mode }) => {
+    const employerId = `fm-${step.toLowerCase()}-${mode === 'fail-before' ? 'b' : 'a'}`;
+    await harness.setupEmployer(employerId, testRoster(6));
+    harness.setFaults({ [step]: mode });
+    let runId: string;
+    let run: RunRecord;
+    try {
+      runId = await harness.startRun(employerId);
+      run = await harness.waitForRun(runId);
+    } finally {
+      harness.clearFaults();
+    }
+    expect(run.status).toBe(RunStatus.RolledBack);
+    expect(run.failure?.step).toBe(step);
+
+    // The steps whose effect exists: those before the failed one, plus the failed one when it
+    // failed after its effect. Compensated exactly those, last first.
+    // OpenRun is always compensated: the period lock was taken when the run was requested.
+    const reached = compensationOrder(step);
+    const expected =
+      mode === 'fail-after' || step === 'OpenRun' ? reached : reached.filter((s) => s !== step);
+    expect(compensated(run)).toEqual(expected);
+
+    expectBooksNetToZero(await harness.books(runId));
+    const lock = await harness.ports.locks.holder(`${employerId}#${run.period.id}#regular`);
+    expect(lock).toBeUndefined();
+  });
+
+  it('lets the period run again after a rollback, to completion', async () => {
+    const employerId = 'fm-rerun';
+    await harness.setupEmployer(employerId, testRoster(6));
+    harness.setFaults({ PostLedger: 'fail-before' });
+    const first = await harness.startRun(employerId);
+    try {
+      expect((await harness.waitForRun(first)).status).toBe(RunStatus.RolledBack);
+    } finally {
+      harness.clearFaults();
+    }
+    const second = await harness.startRun(employerId);
+    expect(second).toBe(`${first}-r2`);
+    const run = await harness.waitForRun(second);
+    expect(run.status).toBe(RunStatus.Completed);
+    expect((await harness.books(second)).creditFile).toBe('TRANSMITTED');
+  });
+
+  it('ends COMPENSATION_FAILED naming the step when a compensation fails, with the others done', async () => {
+    const employerId = 'fm-compfail';
+    await harness.setupEmployer(employerId, testRoster(6));
+    harness.setFaults({ FundPayroll: 'fail-compensation', PostLedger: 'fail-before' });
+    let run: RunRecord;
+    try {
+      run = await harness.waitForRun(await harness.startRun(employerId));
+    } finally {
+      harness.clearFaults();
+    }
+    expect(run.status).toBe(RunStatus.CompensationFailed);
+    const failed = run.compensations.filter((c) => c.status === CompensationStatus.Failed);
+    expect(failed.map((c) => c.step)).toEqual(['FundPayroll']);
+    expect(compensated(run)).toEqual(['CalculatePay', 'OpenRun']);
+    const books = await harness.books(run.runId);
+    expect(books.fundingDebit).toBe(run.totals?.fundingDebit);
+    expect(books.fundingRefund).toBeUndefined();
+  });
+
+  it('rolls back a run the bank rejects', async () => {
+    const employerId = 'fm-reject';
+    await harness.setupEmployer(employerId, testRoster(6));
+    harness.setFaults({ bank: 'reject' });
+    let run: RunRecord;
+    try {
+      run = await harness.waitForRun(await harness.startRun(employerId));
+    } finally {
+      harness.clearFaults();
+    }
+    expect(run.status).toBe(RunStatus.RolledBack);
+    expect(run.failure?.cause).toMatch(/rejected/);
+    const books = await harness.books(run.runId);
+    expect(books.creditFile).toBe('REJECTED');
+    expectBooksNetToZero(books);
+  });
+});
