@@ -10,6 +10,8 @@ import { registerLocal } from './local.js';
 import { registerLocalFaults } from './localFaults.js';
 import { registerPreview } from './preview.js';
 import { registerRun } from './run.js';
+import { registerStatus } from './status.js';
+import { registerWatch } from './watch.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -21,4 +23,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerRun,
   registerLocal,
   registerLocalFaults,
+  registerStatus,
+  registerWatch,
 ];
