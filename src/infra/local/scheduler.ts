@@ -48,7 +48,7 @@ export function cronPattern(expression: string): { pattern: string; interval?: n
   );
 }
 
-function cronFor<T>(expression: string, run?: () => Promise<T>): Cron {
+function cronFor(expression: string, run?: () => Promise<void>): Cron {
   const { pattern, interval } = cronPattern(expression);
   const options = {
     timezone: 'UTC',
