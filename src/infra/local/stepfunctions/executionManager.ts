@@ -155,6 +155,8 @@ export class ExecutionManager {
   }
 
   private async resume(record: ExecutionRecord): Promise<ExecutionRecord> {
+    // Claimed before the first await, so a second RedriveExecution meanwhile is refused, as on AWS.
+    this.save({ ...record, status: ExecutionStatus.PendingRedrive });
     const events = await this.historyOf(record.arn);
     const definition = definitionOf(record.definition);
     const recorder = this.newRecorder(record.arn, events);
