@@ -8,7 +8,6 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError } from '../core/errors.js';
 import { ensureLocalHost, findRunningHost, stopLocalHost } from '../infra/local/ensureHost.js';
-import { startHost } from '../infra/local/host.js';
 import { type HostEndpoints, HostMode } from '../infra/local/hostRecord.js';
 import { type LocalStatus, localStatus } from '../infra/local/status.js';
 import { type CommandContext, contextFor } from './context.js';
@@ -24,6 +23,8 @@ function endpointLines(endpoints: HostEndpoints): string[] {
 
 /** Runs the host in this process until Ctrl-C or SIGTERM, logging to stderr. */
 async function startForeground({ env, io }: CommandContext): Promise<void> {
+  // Loaded here only: the emulators are heavy, and every other command merely attaches.
+  const { startHost } = await import('../infra/local/host.js');
   const host = await startHost({
     home: env.home,
     mode: HostMode.Foreground,

@@ -14,8 +14,14 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InfrastructureError, OperationFailedError } from '../../core/errors.js';
-import { DEFAULT_IDLE_SHUTDOWN_MS } from './host.js';
-import { type HostEndpoints, HostMode, type HostRecord, homePaths, readHostRecord } from './hostRecord.js';
+import {
+  DEFAULT_IDLE_SHUTDOWN_MS,
+  type HostEndpoints,
+  HostMode,
+  type HostRecord,
+  homePaths,
+  readHostRecord,
+} from './hostRecord.js';
 import { HEALTH_PATH, probe } from './http.js';
 import { isProcessAlive, liveLockOwner, readLockOwner } from './lock.js';
 

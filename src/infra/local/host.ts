@@ -30,8 +30,6 @@ import { type Provisioned, provision } from './provision.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
 import { createStepFunctionsService, type StepFunctionsService } from './stepfunctions/index.js';
 
-export const DEFAULT_IDLE_SHUTDOWN_MS = 15 * 60_000;
-
 export interface HostOptions {
   readonly home: string;
   /** The app to run: an object, a module specifier `path#export`, or (default) the payroll app. */

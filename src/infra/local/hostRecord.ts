@@ -14,6 +14,9 @@ export interface HostEndpoints {
   readonly api: string;
 }
 
+/** How long a host started on demand waits with nothing to do before it stops itself. */
+export const DEFAULT_IDLE_SHUTDOWN_MS = 15 * 60_000;
+
 export const HostMode = { OnDemand: 'on-demand', Foreground: 'foreground', Detached: 'detached' } as const;
 export type HostMode = (typeof HostMode)[keyof typeof HostMode];
 
