@@ -1,25 +1,28 @@
 /**
  * Vitest global setup: e2e tests run the BUILT CLI (dist/bin/payroll-ops.js) as a child process,
- * so build once per test run, and only when a source file is newer than the last build.
+ * so build once per test run, and only when the run may include e2e tests and a source file is
+ * newer than the last build. A lock folder keeps concurrent test runs from building at once.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const builtCli = join(root, 'dist', 'bin', 'payroll-ops.js');
+const lock = join(root, 'dist', '.build-lock');
 const SOURCE_FOLDERS = ['bin', 'src', 'bench'];
 const SOURCE = /\.(ts|json)$/;
+const LOCK_WAIT_MS = 180_000;
+const STALE_LOCK_MS = 300_000;
 
-function newestSourceMtime(folder: string): number {
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return SOURCE.test(path) ? stat.mtimeMs : 0;
   let newest = 0;
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMtime(path));
-    else if (SOURCE.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
   return newest;
 }
 
@@ -27,13 +30,27 @@ function buildIsFresh(): boolean {
   if (!existsSync(builtCli)) return false;
   const built = statSync(builtCli).mtimeMs;
   const sources = [...SOURCE_FOLDERS.map((folder) => join(root, folder)), join(root, 'tsconfig.build.json')];
-  return sources.every((path) =>
-    statSync(path).isDirectory() ? newestSourceMtime(path) <= built : statSync(path).mtimeMs <= built,
-  );
+  return sources.every((path) => newestMtime(path) <= built);
 }
 
-export default function setup(): void {
-  if (buildIsFresh()) return;
+/** True unless the run was given file filters and none of them matches an e2e test file. */
+function runMayIncludeE2e(project: TestProject): boolean {
+  // Vitest keeps the command line's file filters here (substrings of test file paths).
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  if (filters === undefined || filters.length === 0) return true;
+  const e2eDir = join(root, 'test', 'e2e');
+  const e2eFiles = existsSync(e2eDir) ? readdirSync(e2eDir).map((name) => join(e2eDir, name)) : [];
+  return filters.some((filter) => {
+    const needle = filter.replace(/^\.\//, '');
+    return e2eFiles.some((file) => file.includes(needle));
+  });
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function build(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   try {
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'pipe' });
@@ -41,9 +58,35 @@ export default function setup(): void {
     // tsc still emits JavaScript when there are type errors (npm run typecheck reports those);
     // only a build that produced no CLI stops the run.
     const output = (error as { stdout?: Buffer }).stdout?.toString() ?? String(error);
-    if (!existsSync(builtCli)) throw new Error(`npx tsc -p tsconfig.build.json produced no CLI:\n${output}`);
+    if (!existsSync(builtCli)) throw new Error(`tsc -p tsconfig.build.json produced no CLI:\n${output}`);
     process.stderr.write(
       `[globalSetup] tsc reported type errors; testing the emitted build anyway:\n${output}`,
     );
+  }
+}
+
+export default function setup(project: TestProject): void {
+  if (!runMayIncludeE2e(project) || buildIsFresh()) return;
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test run is building; a lock left by a killed run expires.
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held !== undefined && Date.now() - held.mtimeMs > STALE_LOCK_MS) {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      if (Date.now() > deadline)
+        throw new Error(`waited too long for ${lock}; remove it if no build is running`);
+      sleep(250);
+    }
+  }
+  try {
+    if (!buildIsFresh()) build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }

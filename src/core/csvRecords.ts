@@ -4,7 +4,7 @@
  * handed to a converter together with a reusable CsvCells reader. Every problem becomes one
  * BadInputError naming the file, the row as numbered in the file (header = row 1) and the column.
  */
-import { CsvError, type InfoRecord, type Options, parse } from 'csv-parse/sync';
+import { CsvError, type InfoRecord, parse } from 'csv-parse/sync';
 import { BadInputError } from './errors.js';
 import { type Cents, parseCents } from './money.js';
 
@@ -15,19 +15,35 @@ export interface CsvColumns<K extends string> {
 
 /** What a row converter sees: the cells of the current row, by column name. */
 export class CsvCells<K extends string> {
-  /** The current row as numbered in the file (the header is row 1). */
-  row = 0;
+  /** The current record's index in the file (the header is record 0). */
+  record = 0;
   private cells: readonly string[] = [];
+  private rowNumbers: readonly number[] | undefined;
 
   constructor(
     readonly file: string,
     private readonly index: Readonly<Record<K, number>>,
+    private readonly text_: string,
   ) {}
 
-  /** @internal Points the reader at the next row; one reader serves every row. */
-  load(cells: readonly string[], row: number): void {
+  /** @internal Points the reader at the next record; one reader serves every row. */
+  load(cells: readonly string[], record: number): void {
     this.cells = cells;
-    this.row = row;
+    this.record = record;
+  }
+
+  /** The current row as numbered in the file (header = row 1, blank lines counted). */
+  get row(): number {
+    return this.rowOf(this.record);
+  }
+
+  /**
+   * The row number of a record as an editor shows it. Worked out only when a message needs it:
+   * tracking line numbers on every record would cost more than the rest of the validation.
+   */
+  rowOf(record: number): number {
+    this.rowNumbers ??= recordRowNumbers(this.text_);
+    return this.rowNumbers[record] ?? record + 1;
   }
 
   /** The trimmed cell text; '' when the cell is empty or the column is absent (not given). */
@@ -86,36 +102,52 @@ export function parseCsvRecords<K extends string, T>(
   columns: CsvColumns<K>,
   convert: (cells: CsvCells<K>) => T,
 ): T[] {
-  let reader: CsvCells<K> | undefined;
-  let header: readonly string[] = [];
+  let records: string[][];
   try {
-    const options: Options = {
-      bom: true,
-      skip_empty_lines: true,
-      on_record: (record: string[], context: InfoRecord) => {
-        if (reader === undefined) {
-          header = record;
-          reader = new CsvCells(file, headerIndex(record, file, columns));
-          return null;
-        }
-        reader.load(record, context.lines);
-        // csv-parse's types expect on_record to return rows; it keeps whatever it is given.
-        return convert(reader) as unknown as string[];
-      },
-    };
-    const records = parse(text, options) as unknown as T[];
-    if (reader === undefined) {
-      throw new BadInputError(
-        'CSV_EMPTY',
-        `${file}: empty; the first row must name the columns (${columns.required.join(', ')}).`,
-        { details: { file } },
-      );
-    }
-    return records;
+    records = parse(text, { bom: true, skip_empty_lines: true });
   } catch (error) {
-    if (error instanceof CsvError) throw malformed(error, file, header);
+    if (error instanceof CsvError) throw malformed(error, file, headerOf(text));
     throw error;
   }
+  const header = records[0];
+  if (header === undefined) {
+    throw new BadInputError(
+      'CSV_EMPTY',
+      `${file}: empty; the first row must name the columns (${columns.required.join(', ')}).`,
+      { details: { file } },
+    );
+  }
+  const reader = new CsvCells(file, headerIndex(header, file, columns), text);
+  const converted: T[] = [];
+  for (let at = 1; at < records.length; at++) {
+    reader.load(records[at]!, at);
+    const value = convert(reader);
+    if (value !== undefined) converted.push(value);
+  }
+  return converted;
+}
+
+/** The header alone, for messages about a malformed row further down. */
+function headerOf(text: string): readonly string[] {
+  try {
+    return parse(text, { bom: true, skip_empty_lines: true, to: 1 })[0] ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** The line each record ends on, by record index; only called on the way to an error message. */
+function recordRowNumbers(text: string): number[] {
+  const rows: number[] = [];
+  parse(text, {
+    bom: true,
+    skip_empty_lines: true,
+    on_record: (record: string[], context: InfoRecord) => {
+      rows.push(context.lines);
+      return record;
+    },
+  });
+  return rows;
 }
 
 function headerIndex<K extends string>(

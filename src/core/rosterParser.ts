@@ -73,18 +73,18 @@ const NO_W4: W4 = Object.freeze({
 
 /** Parses and validates a roster. `file` names the source in error messages. */
 export function parseRoster(csvText: string, file: string): Employee[] {
-  const firstRowOf = new Map<string, number>();
+  const firstRecordOf = new Map<string, number>();
   return parseCsvRecords(csvText, file, ROSTER_COLUMNS, (cells) => {
     const employee = employeeFrom(cells);
-    const earlier = firstRowOf.get(employee.employeeId);
+    const earlier = firstRecordOf.get(employee.employeeId);
     if (earlier !== undefined) {
       throw cells.error(
         'employee_id',
-        `${employee.employeeId} is already on row ${earlier}; give every employee a unique employee_id.`,
+        `${employee.employeeId} is already on row ${cells.rowOf(earlier)}; give every employee a unique employee_id.`,
         'DUPLICATE_EMPLOYEE',
       );
     }
-    firstRowOf.set(employee.employeeId, cells.row);
+    firstRecordOf.set(employee.employeeId, cells.record);
     return employee;
   });
 }

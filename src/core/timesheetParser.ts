@@ -14,15 +14,15 @@ export const TIMESHEET_COLUMNS = {
 
 export function parseTimesheet(csvText: string, file: string): Map<string, Timesheet> {
   const byEmployee = new Map<string, Timesheet>();
-  const rowOf = new Map<string, number>();
+  const recordOf = new Map<string, number>();
   parseCsvRecords(csvText, file, TIMESHEET_COLUMNS, (cells) => {
     const employeeId = cells.text('employee_id');
     if (employeeId === '') throw cells.error('employee_id', 'empty; give the employee id.', 'MISSING_VALUE');
-    const earlier = rowOf.get(employeeId);
+    const earlier = recordOf.get(employeeId);
     if (earlier !== undefined) {
       throw cells.error(
         'employee_id',
-        `${employeeId} is already on row ${earlier}; give one row per employee with the period's total hours.`,
+        `${employeeId} is already on row ${cells.rowOf(earlier)}; give one row per employee with the period's total hours.`,
         'DUPLICATE_EMPLOYEE',
       );
     }
@@ -39,7 +39,7 @@ export function parseTimesheet(csvText: string, file: string): Map<string, Times
       regularHundredths: regular,
       overtimeHundredths: cells.hundredths('overtime_hours', 'hours') ?? 0,
     };
-    rowOf.set(employeeId, cells.row);
+    recordOf.set(employeeId, cells.record);
     byEmployee.set(employeeId, timesheet);
     return undefined;
   });
