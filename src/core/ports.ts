@@ -4,7 +4,7 @@
  * Every write that must happen once is conditional in the adapter and reports what it found.
  */
 import type { Journal } from './ledger.js';
-import type { YtdBalances, Employee, Timesheet } from './roster.js';
+import type { Employee, Timesheet, YtdBalances } from './roster.js';
 import type {
   AchFileKind,
   AchFileRecord,
@@ -34,7 +34,15 @@ export type OnceResult = 'written' | 'already-written';
 export type RunPatch = Partial<
   Pick<
     RunRecord,
-    'status' | 'endedAt' | 'executionArn' | 'taxTablesVersion' | 'employees' | 'chunkCount' | 'totals' | 'failure' | 'artifacts'
+    | 'status'
+    | 'endedAt'
+    | 'executionArn'
+    | 'taxTablesVersion'
+    | 'employees'
+    | 'chunkCount'
+    | 'totals'
+    | 'failure'
+    | 'artifacts'
   >
 >;
 
@@ -59,7 +67,10 @@ export interface RosterStore {
   getEmployer(employerId: string): Promise<Employer | undefined>;
   putEmployer(employer: Employer): Promise<void>;
   listEmployees(employerId: string): Promise<readonly Employee[]>;
-  upsertEmployees(employerId: string, employees: readonly Employee[]): Promise<{ readonly created: number; readonly updated: number }>;
+  upsertEmployees(
+    employerId: string,
+    employees: readonly Employee[],
+  ): Promise<{ readonly created: number; readonly updated: number }>;
   /** Year-to-date balances from completed runs, by employee id (opening balances live on the employee). */
   getYtd(employerId: string, taxYear: number): Promise<ReadonlyMap<string, YtdBalances>>;
   putYtd(employerId: string, taxYear: number, balances: ReadonlyMap<string, YtdBalances>): Promise<void>;
@@ -108,7 +119,12 @@ export interface AchStore {
 }
 
 export interface DeliveryStore {
-  recordDelivery(runId: string, chunkIndex: number, status: 'DELIVERED' | 'RETRACTED', at: string): Promise<void>;
+  recordDelivery(
+    runId: string,
+    chunkIndex: number,
+    status: 'DELIVERED' | 'RETRACTED',
+    at: string,
+  ): Promise<void>;
   listDeliveries(runId: string): Promise<readonly { readonly chunkIndex: number; readonly status: string }[]>;
 }
 
