@@ -3,9 +3,9 @@
  * detached) or a deployed AWS target. The same SDK clients and adapters serve both.
  */
 import { BadInputError } from '../core/errors.js';
-import type { ExecutionPort, SagaPorts } from '../core/ports.js';
+import type { ExecutionPort } from '../core/ports.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../infra/aws/clients.js';
-import { createSagaPorts } from '../infra/aws/sagaPorts.js';
+import { type AwsSagaPorts, createSagaPorts } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../infra/aws/sfnExecutions.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import type { CommandContext } from './context.js';
@@ -14,7 +14,8 @@ export interface Backend {
   readonly target: string;
   readonly home: string;
   readonly clients: AwsClients;
-  readonly ports: SagaPorts;
+  /** The saga's ports plus the operator's audit trail. */
+  readonly ports: AwsSagaPorts;
   readonly executions: ExecutionPort;
   stateMachineArn(name: string): string;
   close(): void;

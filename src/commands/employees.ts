@@ -5,6 +5,7 @@ import { maskAccount } from '../core/mask.js';
 import { formatCents } from '../core/money.js';
 import type { Employee } from '../core/roster.js';
 import { parseRoster } from '../core/rosterParser.js';
+import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { contextFor } from './context.js';
 import { renderTable } from './io/tables.js';
@@ -51,7 +52,12 @@ export function registerEmployees(program: Command): void {
       const roster = parseRoster(readInputFile('FILE', file), file);
       const counts = await withBackend(ctx, async (backend) => {
         await requireEmployer(backend, raw.employer);
-        return backend.ports.roster.upsertEmployees(raw.employer, roster);
+        const result = await backend.ports.roster.upsertEmployees(raw.employer, roster);
+        await recordAudit(ctx, backend, {
+          action: 'employees.import',
+          details: { employer: raw.employer, file, ...result },
+        });
+        return result;
       });
       const result = { employer: raw.employer, file, ...counts, total: roster.length };
       if (ctx.io.json) ctx.io.dataJson(result);

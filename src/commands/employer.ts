@@ -4,6 +4,7 @@ import { validateRouting } from '../core/aba.js';
 import { BadInputError } from '../core/errors.js';
 import { maskAccount } from '../core/mask.js';
 import type { Employer } from '../core/saga/records.js';
+import { recordAudit } from './auditTrail.js';
 import { withBackend } from './backend.js';
 import { contextFor } from './context.js';
 
@@ -73,7 +74,10 @@ Example:
     .action(async (id: string, raw: Record<string, string | undefined>, command: Command) => {
       const ctx = contextFor(command);
       const parsed = parseEmployer(id, raw);
-      await withBackend(ctx, (backend) => backend.ports.roster.putEmployer(parsed));
+      await withBackend(ctx, async (backend) => {
+        await backend.ports.roster.putEmployer(parsed);
+        await recordAudit(ctx, backend, { action: 'employer.set', details: { employer: parsed.employerId } });
+      });
       if (ctx.io.json) ctx.io.dataJson(employerJson(parsed));
       else
         ctx.io.success(

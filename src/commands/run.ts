@@ -11,6 +11,7 @@ import { type Employee, PayType, type Timesheet } from '../core/roster.js';
 import { RunType } from '../core/saga/records.js';
 import { type StartedRun, startRun } from '../core/saga/startRun.js';
 import { parseTimesheet } from '../core/timesheetParser.js';
+import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { DEFAULT_EMPLOYER, requireEmployer } from './employees.js';
@@ -99,6 +100,13 @@ export async function startPayRun(
       ...(options.timesheets ? { timesheets: [...options.timesheets.values()] } : {}),
     },
   );
+  await recordAudit(ctx, backend, {
+    action: options.runType === RunType.OffCycle ? 'run.start-off-cycle' : 'run.start',
+    runId: started.runId,
+    ...(options.reason ? { reason: options.reason } : {}),
+    details: { period: options.period.id, employer: options.employerId },
+  });
+  return started;
 }
 
 export function registerRun(program: Command): void {

@@ -155,6 +155,29 @@ export interface ExecutionPort {
   /** Starts the pay run named `name`; an existing execution of that name is a RUN_EXISTS failure. */
   startPayRun(name: string, input: unknown): Promise<{ readonly executionArn: string }>;
   startRollback(name: string, input: unknown): Promise<{ readonly executionArn: string }>;
+  describe(executionArn: string): Promise<ExecutionSummary | undefined>;
+  /** Stops a running execution (a stuck run before its rollback). */
+  stop(executionArn: string, cause: string): Promise<void>;
+  /** Restarts a failed execution from the state that failed. */
+  redrive(executionArn: string): Promise<void>;
+}
+
+export const ExecutionStatus = {
+  Running: 'RUNNING',
+  Succeeded: 'SUCCEEDED',
+  Failed: 'FAILED',
+  TimedOut: 'TIMED_OUT',
+  Aborted: 'ABORTED',
+  PendingRedrive: 'PENDING_REDRIVE',
+} as const;
+export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
+
+export interface ExecutionSummary {
+  readonly executionArn: string;
+  readonly status: ExecutionStatus;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly redriveCount: number;
 }
 
 /** An operator action worth keeping: who did what to which run, and why (`rollback --reason`, forced expiry). */

@@ -1,7 +1,16 @@
 /** ExecutionPort over Step Functions: the run id is the execution name, so a duplicate start is refused by SFN too. */
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
+  RedriveExecutionCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { OperationFailedError } from '../../core/errors.js';
-import type { ExecutionPort } from '../../core/ports.js';
+import type { ExecutionPort, ExecutionStatus } from '../../core/ports.js';
 import { StateMachineName } from '../../core/saga/functions.js';
 import { translateAwsError } from './awsErrors.js';
 
@@ -32,5 +41,43 @@ export function createExecutionPort(sfn: SFNClient, arnOf: (name: string) => str
   return {
     startPayRun: (name, input) => start(StateMachineName.PayRun, name, input),
     startRollback: (name, input) => start(StateMachineName.Rollback, name, input),
+    async describe(executionArn) {
+      try {
+        const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return {
+          executionArn,
+          status: out.status as ExecutionStatus,
+          ...(out.error ? { error: out.error } : {}),
+          ...(out.cause ? { cause: out.cause } : {}),
+          redriveCount: out.redriveCount ?? 0,
+        };
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) return undefined;
+        throw translateAwsError(`describe execution ${executionArn}`, error);
+      }
+    },
+    async stop(executionArn, cause) {
+      try {
+        await sfn.send(new StopExecutionCommand({ executionArn, error: 'OperatorStop', cause }));
+      } catch (error) {
+        throw translateAwsError(`stop execution ${executionArn}`, error);
+      }
+    },
+    async redrive(executionArn) {
+      try {
+        await sfn.send(new RedriveExecutionCommand({ executionArn }));
+      } catch (error) {
+        if (error instanceof ExecutionNotRedrivable) {
+          throw new OperationFailedError(
+            'NOT_REDRIVABLE',
+            `Execution ${executionArn} cannot be redriven: ${error.message}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        throw translateAwsError(`redrive execution ${executionArn}`, error);
+      }
+    },
   };
 }
