@@ -5,7 +5,7 @@
  */
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -156,5 +156,22 @@ describe('a detached local host', () => {
     expect(isProcessAlive(second.pid)).toBe(false);
     expect(existsSync(join(home, 'host.json'))).toBe(false);
     expect(existsSync(join(home, 'host.lock'))).toBe(false);
+  });
+});
+
+describe('a host started on demand', () => {
+  it('stops itself after the quiet period and says so in its log', async () => {
+    const idleHome = mkdtempSync(join(tmpdir(), 'payroll-ops-idle-'));
+    try {
+      await ensureLocalHost(idleHome, { app, idleShutdownMs: 1_500 });
+      const { pid } = readHostRecord(idleHome)!;
+      pids.add(pid);
+      await until('the idle host to stop', async () => (isProcessAlive(pid) ? undefined : true), 20_000);
+      expect(readFileSync(join(idleHome, 'host.log'), 'utf8')).toMatch(/stopping: idle for \d+ s/);
+      expect(existsSync(join(idleHome, 'host.json'))).toBe(false);
+      expect(existsSync(join(idleHome, 'host.lock'))).toBe(false);
+    } finally {
+      rmSync(idleHome, { recursive: true, force: true });
+    }
   });
 });
