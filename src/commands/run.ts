@@ -89,7 +89,7 @@ export async function startPayRun(
   options: RunOptions,
 ): Promise<StartedRun> {
   await previewStoredRun(backend, options);
-  return startRun(
+  const started = await startRun(
     { ...backend.ports, executions: backend.executions },
     {
       employerId: options.employerId,
