@@ -11,7 +11,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatchWriteItemCommand, CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
     const describeExecution = await describeFigures(aws);
     aws.destroy();
     const results = {
-      machine: { cpus: cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version, loadAverage1m: round(loadavg()[0]!, 1) },
       startToReadyMs: {
         firstStart: firstStartMs,
         restartMedian: percentile(restartMs, 50),

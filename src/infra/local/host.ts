@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { describeError } from '../../core/errors.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
+import type { LocalApp } from '../resources.js';
 import { ActivityTracker, INTERNAL_USER_AGENT } from './activity.js';
 import { createApiServer } from './api.js';
 import { type AppRef, loadApp } from './appLoader.js';
@@ -84,6 +85,35 @@ function stepFunctionsServer(service: StepFunctionsService, pid: number): Server
   });
 }
 
+/**
+ * Redrives interrupted executions, then re-enqueues the outbox. A failure is logged, not fatal:
+ * a host that serves lets the operator inspect and repair; one that refuses to start does not.
+ */
+async function recover(
+  stepFunctions: StepFunctionsService,
+  app: LocalApp,
+  clients: AwsClients,
+  log: (line: string) => void,
+): Promise<Recovered> {
+  let executions: readonly string[] = [];
+  let reenqueued = 0;
+  try {
+    executions = await stepFunctions.recover();
+    if (executions.length > 0) {
+      log(`recovered: redrove ${executions.length} execution(s): ${executions.join(', ')}`);
+    }
+  } catch (error) {
+    log(`recovery of executions failed: ${describeError(error)}`);
+  }
+  try {
+    reenqueued = app.recover ? (await app.recover(clients)).reenqueued : 0;
+    if (reenqueued > 0) log(`recovered: re-enqueued ${reenqueued} pending message(s)`);
+  } catch (error) {
+    log(`re-enqueueing the outbox failed: ${describeError(error)}`);
+  }
+  return { executions, reenqueued };
+}
+
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const { home } = options;
   const log = options.log ?? (() => {});
@@ -146,12 +176,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const scheduler: Scheduler = startScheduler(app.schedules, { invoke, activity, log });
     closers.push(() => scheduler.stop());
 
-    const executions = await stepFunctions.recover();
-    const reenqueued = app.recover ? (await app.recover(internal)).reenqueued : 0;
-    const recovered: Recovered = { executions, reenqueued };
-    if (executions.length > 0)
-      log(`recovered: redrove ${executions.length} execution(s): ${executions.join(', ')}`);
-    if (reenqueued > 0) log(`recovered: re-enqueued ${reenqueued} pending message(s)`);
+    const recovered = await recover(stepFunctions, app, internal, log);
 
     const record: HostRecord = {
       pid: process.pid,
