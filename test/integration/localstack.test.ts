@@ -13,7 +13,12 @@ import {
   PutItemCommand,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError, OperationFailedError } from '../../src/core/errors.js';
 import { type AwsClients, clientsFor } from '../../src/infra/aws/clients.js';
@@ -83,6 +88,12 @@ const testApp: LocalApp = {
   stateMachines: [],
   schedules: [],
   api: { routes: [{ method: 'POST', path: '/employers/{employer}/off-cycle', functionName: 'offCycle' }] },
+  // Stands in for the outbox: what DynamoDB records as pending goes back on its queue at start.
+  recover: async (clients) => {
+    const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: 'delivery' }));
+    await clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'pending-payslip-7' }));
+    return { reenqueued: 1 };
+  },
 };
 
 let home: string;
@@ -117,6 +128,12 @@ describe('the local host', () => {
     expect(record?.pid).toBe(process.pid);
     expect(record?.endpoints).toEqual(host.endpoints);
     expect(Object.values(host.endpoints).every((url) => url.startsWith('http://127.0.0.1:'))).toBe(true);
+  });
+
+  it('re-enqueues the outbox on start, and the pollers deliver it', async () => {
+    expect(host.recovered).toEqual({ executions: [], reenqueued: 1 });
+    await until('the pending payslip to be delivered', async () => seen.get('pending-payslip-7'));
+    expect(seen.get('pending-payslip-7')).toBe(1);
   });
 
   it('refuses a second owner of the data folder, naming the owner pid', async () => {
