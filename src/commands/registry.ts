@@ -11,6 +11,7 @@ import { registerLocalFaults } from './localFaults.js';
 import { registerPreview } from './preview.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
+import { registerVerify } from './verify.js';
 import { registerWatch } from './watch.js';
 
 export type RegisterCommand = (program: Command) => void;
@@ -25,4 +26,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerLocalFaults,
   registerStatus,
   registerWatch,
+  registerVerify,
 ];
