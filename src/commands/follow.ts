@@ -109,8 +109,11 @@ function sinkFor(io: IoHost): ProgressSink {
   if (io.output === OutputFormat.Jsonl) return jsonlSink(io);
   // With --output json only the final document is printed: progress would not be JSON.
   if (io.output === OutputFormat.Json) return { show: () => {}, end: () => {} };
-  // io.spinner animates only on a colour TTY; elsewhere a redrawn view would be unreadable.
-  return io.stderrIsTty && io.style.level > 0 ? liveSink(io) : plainSink(io);
+  // io.spinner animates only on a colour TTY; elsewhere a redrawn view would be unreadable. A
+  // pseudo-terminal without a size (script(1) in CI) reports 0 columns, and ora then computes an
+  // endless number of lines to clear and never returns: plain lines there.
+  const sized = (process.stderr.columns ?? 0) > 0;
+  return io.stderrIsTty && io.style.level > 0 && sized ? liveSink(io) : plainSink(io);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

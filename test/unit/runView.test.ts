@@ -250,7 +250,7 @@ describe('runDetailView', () => {
       at: at(6),
       detail: 'refunded 13,852.50',
     });
-    expect(describeRunEnd(view)).toBe('PostLedger failed: InjectedFault: boom');
+    expect(describeRunEnd(view)).toBe('PostLedger failed: boom (InjectedFault)');
   });
 
   it('describes a failed compensation by its latest outcome', () => {
@@ -263,7 +263,7 @@ describe('runDetailView', () => {
       ],
     });
     expect(describeRunEnd(view)).toBe(
-      'PostLedger failed: InjectedFault: boom; compensation of FundPayroll failed: BankDown: refund refused',
+      'PostLedger failed: boom (InjectedFault); compensation of FundPayroll failed: BankDown: refund refused',
     );
     const retried = runDetailView({
       ...ROLLED_BACK,
@@ -272,7 +272,7 @@ describe('runDetailView', () => {
         { step: 'FundPayroll', status: 'COMPENSATED', at: at(7) },
       ],
     });
-    expect(describeRunEnd(retried)).toBe('PostLedger failed: InjectedFault: boom');
+    expect(describeRunEnd(retried)).toBe('PostLedger failed: boom (InjectedFault)');
   });
 });
 
@@ -320,6 +320,9 @@ describe('diffRunViews', () => {
     expect(events.filter((e) => e.type === 'progress')).toEqual([
       { type: 'progress', calculated: 3, employees: 3, gross: '15000.00', net: '12352.50' },
     ]);
+    // Progress belongs inside CalculatePay: after it started, before it ended.
+    const kinds = events.map((e) => (e.type === 'step' ? `${e.step} ${e.status}` : e.type));
+    expect(kinds.slice(2, 5)).toEqual(['CalculatePay RUNNING', 'progress', 'CalculatePay SUCCEEDED']);
     expect(events.at(-2)).toEqual({ type: 'status', status: 'COMPLETED' });
     expect(events.at(-1)).toMatchObject({
       type: 'run-finished',

@@ -224,7 +224,7 @@ export function renderLiveView(view: RunDetail, options: RenderOptions): string 
   const { paint, now } = options;
   const width = Math.max(...view.steps.map((s) => s.name.length));
   const lines = [
-    `${paint.bold(view.runId)} ${paintStatus(view.status, paint)}  ${runDuration(view.startedAt, view.endedAt, now)}`,
+    `${paint.bold(view.runId)} ${paintStatus(view.status, paint)}  ${formatDuration(elapsedMs(view.startedAt, view.endedAt ?? now))}`,
   ];
   for (const step of view.steps) {
     let line = `  ${stepSymbol(step.status, paint)} ${step.name.padEnd(width)}`;

@@ -11,7 +11,7 @@ import {
   FORWARD_STEPS,
   isTerminal,
   type RunStatus,
-  type StepName,
+  StepName,
   StepStatus,
 } from './steps.js';
 import { runTotalsOf } from './totals.js';
@@ -237,11 +237,25 @@ function compensationKey(c: CompensationView): string {
   return `${c.step}|${c.status}|${c.at}`;
 }
 
+function progressEvents(previous: RunDetail | undefined, next: RunDetail): WatchEvent[] {
+  const { calculated, employees } = next.progress;
+  if (employees === null) return [];
+  if (
+    previous !== undefined &&
+    previous.progress.calculated === calculated &&
+    previous.progress.employees === employees
+  ) {
+    return [];
+  }
+  return [{ type: 'progress', calculated, employees, gross: next.totals.gross, net: next.totals.net }];
+}
+
 /**
- * The events that lead from `previous` (undefined for the first poll) to `next`: step changes in
- * forward order, progress, new compensations in the order recorded, a status change, and
- * `run-finished` when the run reaches a final status (`isFinal`, by default a terminal status;
- * `rollback` follows a COMPLETED run until it is rolled back).
+ * The events that lead from `previous` (undefined for the first poll) to `next`, in the order a
+ * reader expects: a new non-final status first, step changes in forward order with progress
+ * inside CalculatePay (after it started, before it ended), new compensations in the order
+ * recorded, then a final status and `run-finished`. Final is by default a terminal status;
+ * `rollback` follows a COMPLETED run until it is rolled back.
  */
 export function diffRunViews(
   previous: RunDetail | undefined,
@@ -249,21 +263,19 @@ export function diffRunViews(
   isFinal: (status: RunStatus) => boolean = isTerminal,
 ): WatchEvent[] {
   const events: WatchEvent[] = [];
-  for (const [at, step] of next.steps.entries()) events.push(...stepEvents(previous?.steps[at], step));
-  const { calculated, employees } = next.progress;
-  if (
-    employees !== null &&
-    (previous === undefined ||
-      previous.progress.calculated !== calculated ||
-      previous.progress.employees !== employees)
-  ) {
-    events.push({
-      type: 'progress',
-      calculated,
-      employees,
-      gross: next.totals.gross,
-      net: next.totals.net,
-    });
+  const failure = next.failure ? { failure: next.failure } : {};
+  const final = isFinal(next.status);
+  const statusChanged = previous?.status !== next.status;
+  if (statusChanged && !final) events.push({ type: 'status', status: next.status, ...failure });
+  for (const [at, step] of next.steps.entries()) {
+    const changes = stepEvents(previous?.steps[at], step);
+    if (step.name !== StepName.CalculatePay) {
+      events.push(...changes);
+      continue;
+    }
+    const started = changes.filter((e) => e.type === 'step' && e.status === StepStatus.Running);
+    const ended = changes.filter((e) => !started.includes(e));
+    events.push(...started, ...progressEvents(previous, next), ...ended);
   }
   const seen = new Set(previous?.compensations.map(compensationKey));
   for (const c of next.compensations) {
@@ -276,10 +288,9 @@ export function diffRunViews(
       ...(c.detail !== null ? { detail: c.detail } : {}),
     });
   }
-  const failure = next.failure ? { failure: next.failure } : {};
-  if (previous?.status !== next.status) events.push({ type: 'status', status: next.status, ...failure });
+  if (statusChanged && final) events.push({ type: 'status', status: next.status, ...failure });
   const wasFinal = previous !== undefined && previous.status === next.status && isFinal(previous.status);
-  if (isFinal(next.status) && !wasFinal) {
+  if (final && !wasFinal) {
     events.push({
       type: 'run-finished',
       status: next.status,
@@ -294,7 +305,7 @@ export function diffRunViews(
 /** The one-line reason a run did not complete, for messages and exit errors. */
 export function describeRunEnd(view: Pick<RunDetail, 'status' | 'failure' | 'compensations'>): string {
   const parts: string[] = [];
-  if (view.failure) parts.push(`${view.failure.step} failed: ${view.failure.error}: ${view.failure.cause}`);
+  if (view.failure) parts.push(`${view.failure.step} failed: ${view.failure.cause} (${view.failure.error})`);
   const latest = new Map<StepName, CompensationView>();
   for (const c of view.compensations) latest.set(c.step, c);
   for (const c of latest.values()) {
