@@ -7,21 +7,30 @@ import { FunctionName, StateMachineName } from '../../core/saga/functions.js';
 import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../aws/tables.js';
 import { recordRejection } from '../lambda/bankGateway.js';
 import { createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
+import { expireOrphanedInProgress } from '../lambda/idempotency.js';
 import type { LambdaHandler, LocalApp } from '../resources.js';
-import { withFaults } from './faults.js';
+import { faultGuard, withFaults } from './faults.js';
 import { createFileArtifacts } from './fileArtifacts.js';
+import { lambdaContext } from './lambdaRuntime.js';
 
 export interface PayrollAppContext {
   readonly home: string;
 }
 
 export function payrollApp(context: PayrollAppContext): LocalApp {
+  // The earliest deadline any invocation of this host can have: an in-progress idempotency record
+  // expiring before it was left by an invocation of an earlier host that died (the data folder
+  // has one owner at a time).
+  const firstDeadline = Date.now() + lambdaContext('recover').getRemainingTimeInMillis();
   // Built on first use: the host sets the Lambda environment (endpoints) before any invocation.
   let backend: PayrollBackend | undefined;
   let handlers: Record<string, LambdaHandler> | undefined;
   const resolve = (): Record<string, LambdaHandler> => {
     if (!handlers) {
-      backend = createPayrollBackend({ artifacts: createFileArtifacts(context.home) });
+      backend = createPayrollBackend({
+        artifacts: createFileArtifacts(context.home),
+        insideGuard: faultGuard(context.home),
+      });
       const ports = backend.ports;
       handlers = withFaults(context.home, backend.handlers, {
         reject: (message, reason) => recordRejection(ports, message, reason),
@@ -65,7 +74,10 @@ export function payrollApp(context: PayrollAppContext): LocalApp {
     api: { routes: [] },
     async recover() {
       resolve();
-      const outbox = (backend as PayrollBackend).ports.outbox;
+      const { ports, idempotency } = backend as PayrollBackend;
+      // First, so the redriven steps and the re-enqueued messages can take over their records.
+      await expireOrphanedInProgress(idempotency, firstDeadline);
+      const outbox = ports.outbox;
       const pending = await outbox.pending();
       for (const message of pending) await outbox.publish(message);
       return { reenqueued: pending.length };
