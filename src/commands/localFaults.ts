@@ -29,7 +29,7 @@ export function registerLocalFaults(program: Command): void {
   faults
     .command('set <assignments...>')
     .description(
-      'set faults as STEP=MODE: fail-before|fail-after|fail-compensation per step, bank=reject|timeout',
+      'set faults as STEP=MODE: fail-before|fail-after|fail-compensation|hang per step, bank=reject|timeout',
     )
     .addHelpText(
       'after',

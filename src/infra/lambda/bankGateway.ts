@@ -9,7 +9,7 @@ import { AchFileKind, AchStatus, PayslipStatus } from '../../core/saga/records.j
 import { buildCreditFile, buildReversalFile } from '../bank/achFile.js';
 import type { LambdaHandler } from '../resources.js';
 import { type IdempotencyOptions, idempotentHandler } from './idempotency.js';
-import { sqsBatchHandler } from './sqsBatch.js';
+import { type FailureRecorder, sqsBatchHandler } from './sqsBatch.js';
 
 /** Where transmitted files are kept: the data folder locally, a bucket on AWS. */
 export interface ArtifactStore {
@@ -27,6 +27,8 @@ export interface BankGatewayDeps {
   readonly outbox: Outbox;
   readonly artifacts: ArtifactStore;
   readonly idempotency: IdempotencyOptions;
+  /** Keeps each failed message's error for `payroll-ops dlq list`. */
+  readonly failures?: FailureRecorder;
   readonly now: () => string;
 }
 
@@ -37,7 +39,7 @@ export interface AchMessage {
 }
 
 export async function transmitAchFile(
-  deps: Omit<BankGatewayDeps, 'idempotency'>,
+  deps: Omit<BankGatewayDeps, 'idempotency' | 'failures'>,
   message: AchMessage,
 ): Promise<AchStatus> {
   const file = await deps.ach.getAchFile(message.runId, message.kind);
@@ -118,7 +120,7 @@ export function createBankGatewayHandler(deps: BankGatewayDeps): LambdaHandler {
   );
   return sqsBatchHandler<AchMessage>(async (message, _record, context) => {
     await transmit(message, context);
-  });
+  }, deps.failures);
 }
 
 /** The bank refused the file: recorded so CheckDisbursement fails the step and the saga compensates. */

@@ -6,11 +6,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SagaPorts } from '../../core/ports.js';
 import { FunctionName } from '../../core/saga/functions.js';
-import { createSagaPorts } from '../aws/sagaPorts.js';
+import { DynamoMessageFailureStore } from '../aws/dynamoMessageFailureStore.js';
+import { createSagaPorts, dataTable } from '../aws/sagaPorts.js';
 import { IDEMPOTENCY_TABLE_NAME } from '../aws/tables.js';
 import type { LambdaHandler } from '../resources.js';
 import { type ArtifactStore, createBankGatewayHandler } from './bankGateway.js';
-import type { IdempotencyOptions } from './idempotency.js';
+import type { IdempotencyOptions, InsideGuard } from './idempotency.js';
 import { createPayslipDeliveryHandler } from './payslipDelivery.js';
 import { createSagaHandlers } from './sagaHandlers.js';
 
@@ -20,7 +21,13 @@ export interface PayrollBackend {
   readonly handlers: Readonly<Record<string, LambdaHandler>>;
 }
 
-export function createPayrollBackend(options: { readonly artifacts: ArtifactStore }): PayrollBackend {
+export interface PayrollBackendOptions {
+  readonly artifacts: ArtifactStore;
+  /** Local host only: its fault injection inside the idempotency guard (see InsideGuard). */
+  readonly insideGuard?: InsideGuard;
+}
+
+export function createPayrollBackend(options: PayrollBackendOptions): PayrollBackend {
   const dynamodb = new DynamoDBClient({});
   // Requests go to the configured endpoint, not the queue URL's host: the same on AWS, and on the
   // embedded stack, whose queue URLs name a virtual host that need not resolve.
@@ -36,7 +43,12 @@ export function createPayrollBackend(options: { readonly artifacts: ArtifactStor
     return url;
   };
   const ports = createSagaPorts({ dynamodb, sqs, queueUrl });
-  const idempotency: IdempotencyOptions = { client: dynamodb, tableName: IDEMPOTENCY_TABLE_NAME };
+  const idempotency: IdempotencyOptions = {
+    client: dynamodb,
+    tableName: IDEMPOTENCY_TABLE_NAME,
+    ...(options.insideGuard ? { insideGuard: options.insideGuard } : {}),
+  };
+  const failures = new DynamoMessageFailureStore(dataTable({ dynamodb }));
   const now = () => ports.clock.now();
   return {
     ports,
@@ -47,9 +59,10 @@ export function createPayrollBackend(options: { readonly artifacts: ArtifactStor
         ...ports,
         artifacts: options.artifacts,
         idempotency,
+        failures,
         now,
       }),
-      [FunctionName.PayslipDelivery]: createPayslipDeliveryHandler({ ...ports, idempotency, now }),
+      [FunctionName.PayslipDelivery]: createPayslipDeliveryHandler({ ...ports, idempotency, failures, now }),
     },
   };
 }

@@ -6,13 +6,15 @@ import type { DeliveryStore, Outbox, RunStore } from '../../core/ports.js';
 import { RunStatus } from '../../core/saga/steps.js';
 import type { LambdaHandler } from '../resources.js';
 import { type IdempotencyOptions, idempotentHandler } from './idempotency.js';
-import { sqsBatchHandler } from './sqsBatch.js';
+import { type FailureRecorder, sqsBatchHandler } from './sqsBatch.js';
 
 export interface PayslipDeliveryDeps {
   readonly runs: RunStore;
   readonly deliveries: DeliveryStore;
   readonly outbox: Outbox;
   readonly idempotency: IdempotencyOptions;
+  /** Keeps each failed message's error for `payroll-ops dlq list`. */
+  readonly failures?: FailureRecorder;
   readonly now: () => string;
 }
 
@@ -29,7 +31,7 @@ const NOT_DELIVERABLE: readonly RunStatus[] = [
 ];
 
 export async function deliverPayslips(
-  deps: Omit<PayslipDeliveryDeps, 'idempotency'>,
+  deps: Omit<PayslipDeliveryDeps, 'idempotency' | 'failures'>,
   message: DeliveryMessage,
 ) {
   const run = await deps.runs.getRun(message.runId);
@@ -48,5 +50,5 @@ export function createPayslipDeliveryHandler(deps: PayslipDeliveryDeps): LambdaH
   );
   return sqsBatchHandler<DeliveryMessage>(async (message, _record, context) => {
     await deliver(message, context);
-  });
+  }, deps.failures);
 }

@@ -5,10 +5,12 @@
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BadInputError, OperationFailedError } from '../../core/errors.js';
 import { FunctionName } from '../../core/saga/functions.js';
 import type { AchFileKind } from '../../core/saga/records.js';
 import { FORWARD_STEPS, type StepName } from '../../core/saga/steps.js';
+import type { InsideGuard } from '../lambda/idempotency.js';
 import type { LambdaHandler } from '../resources.js';
 import { writeFileAtomic } from './atomicFile.js';
 
@@ -16,6 +18,11 @@ export const FaultMode = {
   FailBefore: 'fail-before',
   FailAfter: 'fail-after',
   FailCompensation: 'fail-compensation',
+  /**
+   * Holds the step inside its idempotency guard (record INPROGRESS, effect not made) until the
+   * fault is cleared or the host dies: how a crashed invocation leaves a step.
+   */
+  Hang: 'hang',
   Reject: 'reject',
   Timeout: 'timeout',
 } as const;
@@ -29,6 +36,7 @@ const STEP_MODES: readonly FaultMode[] = [
   FaultMode.FailBefore,
   FaultMode.FailAfter,
   FaultMode.FailCompensation,
+  FaultMode.Hang,
 ];
 const BANK_MODES: readonly FaultMode[] = [FaultMode.Reject, FaultMode.Timeout];
 
@@ -148,4 +156,17 @@ export function withFaults(
     };
   }
   return wrapped;
+}
+
+const HANG_POLL_MS = 100;
+
+/**
+ * The `hang` fault, run inside the idempotency guard of every step (the wrappers above sit outside
+ * it): while the plan says `STEP=hang`, the step's invocation waits with its record INPROGRESS.
+ */
+export function faultGuard(home: string): InsideGuard {
+  const plan = faultReader(home);
+  return async (step) => {
+    while (plan()[step as FaultTarget] === FaultMode.Hang) await sleep(HANG_POLL_MS);
+  };
 }

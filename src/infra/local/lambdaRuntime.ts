@@ -10,13 +10,17 @@ import type { LambdaContext, LocalApp } from '../resources.js';
 
 export type LambdaInvoker = (functionName: string, event: unknown) => Promise<unknown>;
 
-/** Lambda's maximum timeout; handlers see the remaining time counting down from it. */
-const TIMEOUT_MS = 900_000;
+/**
+ * The functions' timeout, as the stack gives them on AWS (the saga's Task states time out at the
+ * same 300 s). Handlers see the remaining time counting down from it, and Powertools makes it the
+ * in-progress expiry of an idempotency record: how long a crashed step blocks its key.
+ */
+export const FUNCTION_TIMEOUT_MS = 300_000;
 
 const throughJson = (value: unknown): unknown =>
   value === undefined ? null : (JSON.parse(JSON.stringify(value)) as unknown);
 
-export function lambdaContext(functionName: string, timeoutMs = TIMEOUT_MS): LambdaContext {
+export function lambdaContext(functionName: string, timeoutMs = FUNCTION_TIMEOUT_MS): LambdaContext {
   const deadline = Date.now() + timeoutMs;
   const requestId = randomUUID();
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
