@@ -3,12 +3,14 @@
  * adds its command (with an example in its help) to the program.
  */
 import type { Command } from 'commander';
+import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
 import { registerEmployees } from './employees.js';
 import { registerEmployer } from './employer.js';
 import { registerLocal } from './local.js';
 import { registerLocalFaults } from './localFaults.js';
 import { registerPreview } from './preview.js';
+import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
 import { registerVerify } from './verify.js';
@@ -26,5 +28,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerLocalFaults,
   registerStatus,
   registerWatch,
+  registerRollback,
+  registerAudit,
   registerVerify,
 ];

@@ -1,0 +1,86 @@
+/**
+ * `payroll-ops audit [--run RUN] [--limit N]`: the operator actions that changed state — who, when,
+ * what, on which run and why — newest first. Reads only.
+ */
+import type { Command } from 'commander';
+import { BadInputError } from '../core/errors.js';
+import type { AuditRecord } from '../core/ports.js';
+import { withBackend } from './backend.js';
+import { contextFor } from './context.js';
+import { OutputFormat } from './io/ioHost.js';
+import { formatTimestamp } from './io/runRender.js';
+import { renderTable } from './io/tables.js';
+
+export const DEFAULT_AUDIT_LIMIT = 50;
+const MAX_AUDIT_LIMIT = 10_000;
+
+export interface AuditOptions {
+  readonly runId?: string;
+  readonly limit: number;
+}
+
+export function parseAuditOptions(raw: { readonly run?: string; readonly limit?: string }): AuditOptions {
+  let limit = DEFAULT_AUDIT_LIMIT;
+  if (raw.limit !== undefined) {
+    limit = Number(raw.limit);
+    if (!/^\d+$/.test(raw.limit) || limit < 1 || limit > MAX_AUDIT_LIMIT) {
+      throw new BadInputError(
+        'BAD_LIMIT',
+        `--limit ${raw.limit} is not a number of records; give a whole number from 1 to ${MAX_AUDIT_LIMIT}.`,
+        { details: { flag: '--limit' } },
+      );
+    }
+  }
+  return { limit, ...(raw.run !== undefined ? { runId: raw.run } : {}) };
+}
+
+/** `audit --output json`: `{"records":[{"id","at","actor","action","runId","reason","details"}]}`. */
+export function auditRecordView(record: AuditRecord) {
+  return {
+    id: record.id,
+    at: record.at,
+    actor: record.actor,
+    action: record.action,
+    runId: record.runId ?? null,
+    reason: record.reason ?? null,
+    details: record.details ?? {},
+  };
+}
+
+export function renderAuditTable(records: readonly AuditRecord[]): string {
+  return renderTable(
+    ['When (UTC)', 'Who', 'Action', 'Run', 'Reason'],
+    records.map((r) => [formatTimestamp(r.at), r.actor, r.action, r.runId ?? '', r.reason ?? '']),
+  );
+}
+
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description('list operator actions that changed state: who, when, what, run and reason (newest first)')
+    .option('--run <run>', 'only the actions on this run')
+    .option('--limit <n>', `how many records to list (default ${DEFAULT_AUDIT_LIMIT})`)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ payroll-ops audit
+  $ payroll-ops audit --run acme-2026-03-regular
+  $ payroll-ops --output json audit --limit 10`,
+    )
+    .action(async (raw: { run?: string; limit?: string }, command: Command) => {
+      const ctx = contextFor(command);
+      const { io } = ctx;
+      const options = parseAuditOptions(raw);
+      const records = await withBackend(ctx, (backend) => backend.ports.audit.list(options));
+      if (io.output === OutputFormat.Json) io.dataJson({ records: records.map(auditRecordView) });
+      else if (io.output === OutputFormat.Jsonl) for (const r of records) io.dataJson(auditRecordView(r));
+      else if (records.length === 0)
+        io.info(
+          options.runId === undefined
+            ? 'No audit records yet.'
+            : `No audit records for run ${options.runId}.`,
+        );
+      else io.data(renderAuditTable(records));
+    });
+}
