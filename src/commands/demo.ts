@@ -17,7 +17,7 @@ import { requireLocalTarget, withBackend } from './backend.js';
 import { contextFor } from './context.js';
 import { DEFAULT_EMPLOYER } from './employees.js';
 import { parseEmployer } from './employer.js';
-import { followRun } from './follow.js';
+import { followRunToCompletion } from './follow.js';
 import { readInputFile } from './readInputFile.js';
 import { startPayRun } from './run.js';
 
@@ -104,7 +104,7 @@ export function registerDemo(program: Command): void {
           runId = String(error.details.runId);
           ctx.io.info(`${error.message}\nShowing that run instead.`);
         }
-        await followRun(backend, ctx.io, runId, {});
+        await followRunToCompletion(backend, ctx.io, runId, {});
       });
     });
 }

@@ -15,7 +15,7 @@ import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { DEFAULT_EMPLOYER, requireEmployer } from './employees.js';
-import { followRun } from './follow.js';
+import { followRunToCompletion } from './follow.js';
 import { previewJson, renderPreviewTable } from './io/previewRenderer.js';
 import { readInputFile } from './readInputFile.js';
 
@@ -144,7 +144,7 @@ Examples:
           ctx.io.dataJson({ runId: started.runId, executionArn: started.executionArn });
         else if (!ctx.io.json) ctx.io.data(started.runId);
         ctx.io.info(`Run ${started.runId} started; follow it with: payroll-ops watch ${started.runId}`);
-        if (raw.watch === true) await followRun(backend, ctx.io, started.runId, {});
+        if (raw.watch === true) await followRunToCompletion(backend, ctx.io, started.runId, {});
       });
     });
 }

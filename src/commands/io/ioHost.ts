@@ -90,7 +90,9 @@ export class IoHost {
 
   /** An ora spinner on a TTY; otherwise plain progress lines on stderr. */
   spinner(text: string): Spinner {
-    if (this.stderrIsTty && this.style.level > 0) {
+    // A terminal that reports no width (a sizeless pty) would make ora redraw forever: plain lines then.
+    const columns = (this.stderr as { columns?: number }).columns ?? 0;
+    if (this.stderrIsTty && this.style.level > 0 && columns > 0) {
       const spin: Ora = ora({ text, stream: this.stderr as NodeJS.WritableStream }).start();
       return {
         update: (next) => {
