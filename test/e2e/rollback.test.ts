@@ -1,0 +1,321 @@
+/**
+ * `rollback` and `audit` as an operator uses them: the built CLI as a child process against the
+ * embedded local stack in a temporary data folder. A completed run paid today is rolled back in
+ * full (books, REVERSAL file, refund, payslips, status, audit); `--plan`, a missing `--yes` and a
+ * missing `--reason` change nothing; a second rollback is a no-op; a run paid months ago ends
+ * COMPENSATION_FAILED naming the employees whose credits need manual recovery.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { balancesByAccount } from '../../src/core/ledger.js';
+import type { ExecutionPort } from '../../src/core/ports.js';
+import { generateRosterCsv } from '../../src/core/rosterGenerator.js';
+import { parseRoster } from '../../src/core/rosterParser.js';
+import { StateMachineName } from '../../src/core/saga/functions.js';
+import { AchFileKind, FundingKind } from '../../src/core/saga/records.js';
+import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
+import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
+import { createExecutionPort, executionArnOf, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
+import { parseAchFile } from '../../src/infra/bank/parseAchFile.js';
+import { readHostRecord } from '../../src/infra/local/hostRecord.js';
+import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'dist', 'bin', 'payroll-ops.js');
+const EMPLOYER = 'rollbk';
+const EMPLOYEES = 6;
+const ROSTER_CSV = generateRosterCsv({ count: EMPLOYEES, seed: 5, payFrequency: 'monthly', idPrefix: 'R' });
+const ROSTER = parseRoster(ROSTER_CSV, 'generated');
+
+const today = new Date().toISOString().slice(0, 10);
+const currentMonth = today.slice(0, 7);
+/** Three months back, paid on its last day (the default): long past the five-banking-day window. */
+const oldMonth = (() => {
+  const date = new Date(`${currentMonth}-01T00:00:00Z`);
+  date.setUTCMonth(date.getUTCMonth() - 3);
+  return date.toISOString().slice(0, 7);
+})();
+const CURRENT_RUN = `${EMPLOYER}-${currentMonth}-regular`;
+const OLD_RUN = `${EMPLOYER}-${oldMonth}-regular`;
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let home: string;
+let rosterFile: string;
+let clients: AwsClients | undefined;
+let ports: AwsSagaPorts;
+let executions: ExecutionPort;
+const hostPids = new Set<number>();
+
+function payrollOps(...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      {
+        cwd: root,
+        env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1', USER: 'e2e-operator' },
+        timeout: 90_000,
+        maxBuffer: 16 << 20,
+      },
+      (error, stdout, stderr) => {
+        const pid = readHostRecord(home)?.pid;
+        if (pid !== undefined) hostPids.add(pid);
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function ok(...args: string[]): Promise<Result> {
+  const result = await payrollOps(...args);
+  expect(result.code, `${args.join(' ')}\n${result.stderr}`).toBe(0);
+  return result;
+}
+
+/** Everything a rollback could change, to show that a refused one changed nothing. */
+async function snapshot(runId: string) {
+  const [run, payslips, refund, reversal, journals, audit, rollback] = await Promise.all([
+    ports.runs.getRun(runId),
+    ports.payslips.listPayslips(runId),
+    ports.funding.getMovement(runId, FundingKind.Refund),
+    ports.ach.getAchFile(runId, AchFileKind.Reversal),
+    ports.ledger.listJournals(runId),
+    ports.audit.list({ runId, limit: 100 }),
+    executions.describe(rollbackArn(runId, 1)),
+  ]);
+  return {
+    status: run?.status,
+    compensations: run?.compensations.length,
+    payslipStatuses: [...new Set(payslips.map((p) => p.status))],
+    refund: refund?.amount,
+    reversal: reversal?.status,
+    journals: journals.map((j) => j.id).sort(),
+    audit: audit.map((a) => a.action),
+    rollbackExecution: rollback?.status,
+  };
+}
+
+function rollbackArn(runId: string, attempt: number): string {
+  const machine = stateMachineArn('us-east-1', LOCAL_ACCOUNT_ID, StateMachineName.Rollback);
+  return executionArnOf(machine, `${runId}-rollback-${attempt}`);
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'payroll-ops-rollback-'));
+  rosterFile = join(home, 'roster.csv');
+  writeFileSync(rosterFile, ROSTER_CSV);
+  await ok(
+    'employer',
+    'set',
+    EMPLOYER,
+    '--name',
+    'Rollback Test Co',
+    '--funding-routing',
+    '021000021',
+    '--funding-account',
+    '000123456789',
+    '--ach-company-id',
+    '1123456789',
+  );
+  await ok('employees', 'import', rosterFile, '--employer', EMPLOYER);
+  // Paid today, so the reversal window is open; and a month paid long ago, so it is closed.
+  await ok('run', '--period', currentMonth, '--pay-date', today, '--employer', EMPLOYER, '--watch');
+  await ok('run', '--period', oldMonth, '--employer', EMPLOYER, '--watch');
+  const endpoints = readHostRecord(home)?.endpoints;
+  if (!endpoints) throw new Error('no local host recorded in the data folder');
+  clients = clientsFor({ kind: 'local', endpoints });
+  ports = createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl: async () => '' });
+  executions = createExecutionPort(clients.sfn, (name) =>
+    stateMachineArn('us-east-1', LOCAL_ACCOUNT_ID, name),
+  );
+}, 180_000);
+
+afterAll(async () => {
+  clients?.destroy();
+  await payrollOps('local', 'stop');
+  for (const pid of [...hostPids, readLockOwner(home)?.pid]) {
+    if (pid !== undefined && pid !== process.pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(home, { recursive: true, force: true });
+}, 60_000);
+
+describe('rollback refusals change nothing', () => {
+  it('--plan prints the plan with amounts and masked accounts, and changes nothing', async () => {
+    const before = await snapshot(CURRENT_RUN);
+    expect(before.status).toBe('COMPLETED');
+    const table = await ok('rollback', CURRENT_RUN, '--reason', 'looking first', '--plan');
+    expect(table.stdout).toMatch(/Compensations, in the order they run/);
+    expect(table.stdout).toMatch(/REVERSAL ACH file of 6 debit entries/);
+
+    const { plan } = JSON.parse(
+      (await ok('--output', 'json', 'rollback', CURRENT_RUN, '--reason', 'looking first', '--plan')).stdout,
+    ) as { plan: PlanJson };
+    const run = (await ports.runs.getRun(CURRENT_RUN))!;
+    expect(plan.decision).toBe('rollback');
+    expect(plan.steps.map((s) => s.step)).toEqual([
+      'PublishPayslips',
+      'Disburse',
+      'PostLedger',
+      'FundPayroll',
+      'CalculatePay',
+      'OpenRun',
+    ]);
+    expect(plan.amounts.fundingRefund).toBe((run.totals!.fundingDebit / 100).toFixed(2));
+    expect(plan.amounts.achReversal).toEqual({
+      entries: EMPLOYEES,
+      total: (run.totals!.net / 100).toFixed(2),
+    });
+    expect(plan.employees.every((e) => e.reversible && /^••••\d{4}$/.test(e.account))).toBe(true);
+    for (const output of [table.stdout, JSON.stringify(plan)]) {
+      for (const employee of ROSTER) expect(output).not.toContain(employee.bank.account);
+    }
+    expect(await snapshot(CURRENT_RUN)).toEqual(before);
+  });
+
+  it('without a terminal and without --yes exits 2 naming --yes, and changes nothing', async () => {
+    const before = await snapshot(CURRENT_RUN);
+    const refused = await payrollOps('rollback', CURRENT_RUN, '--reason', 'no confirmation');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--yes/);
+    expect(await snapshot(CURRENT_RUN)).toEqual(before);
+  });
+
+  it('without --reason exits 2 naming --reason, and changes nothing', async () => {
+    const before = await snapshot(CURRENT_RUN);
+    const refused = await payrollOps('rollback', CURRENT_RUN, '--yes');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--reason/);
+    expect(await snapshot(CURRENT_RUN)).toEqual(before);
+  });
+});
+
+describe('rollback of a completed run inside the reversal window', () => {
+  it('reverses everything: books at zero, a mirroring REVERSAL file, refund, void payslips, ROLLED_BACK, audited', async () => {
+    const result = await ok(
+      '--output',
+      'json',
+      'rollback',
+      CURRENT_RUN,
+      '--reason',
+      'salaries imported twice',
+      '--yes',
+    );
+    const { outcome } = JSON.parse(result.stdout) as { outcome: OutcomeJson };
+    expect(outcome.status).toBe('ROLLED_BACK');
+    expect(outcome.executionName).toBe(`${CURRENT_RUN}-rollback-1`);
+
+    const run = (await ports.runs.getRun(CURRENT_RUN))!;
+    expect(run.status).toBe('ROLLED_BACK');
+    const journals = await ports.ledger.listJournals(CURRENT_RUN);
+    const balances = balancesByAccount(journals);
+    expect(balances.size).toBeGreaterThan(0);
+    for (const [account, balance] of balances) expect(balance, account).toBe(0);
+
+    const debit = await ports.funding.getMovement(CURRENT_RUN, FundingKind.Debit);
+    const refund = await ports.funding.getMovement(CURRENT_RUN, FundingKind.Refund);
+    expect(refund?.amount).toBe(debit?.amount);
+    expect(refund?.amount).toBe(run.totals?.fundingDebit);
+
+    const payslips = await ports.payslips.listPayslips(CURRENT_RUN);
+    expect(payslips).toHaveLength(EMPLOYEES);
+    expect(payslips.every((p) => p.status === 'VOID')).toBe(true);
+
+    const credit = parseAchFile(readFileSync(run.artifacts.achFile!, 'utf8'));
+    const reversal = parseAchFile(readFileSync(run.artifacts.reversalFile!, 'utf8'));
+    const [creditBatch, reversalBatch] = [credit.batches[0]!, reversal.batches[0]!];
+    expect(reversalBatch.companyEntryDescription).toBe('REVERSAL');
+    expect(reversalBatch.serviceClassCode).toBe('225');
+    const mirrored = (code: string) => ({ '22': '27', '32': '37' })[code];
+    expect(
+      reversalBatch.entries.map((e) => [e.transactionCode, e.routing, e.account, e.amount, e.individualId]),
+    ).toEqual(
+      creditBatch.entries.map((e) => [
+        mirrored(e.transactionCode),
+        e.routing,
+        e.account,
+        e.amount,
+        e.individualId,
+      ]),
+    );
+    expect(reversal.control.totalDebit).toBe(credit.control.totalCredit);
+    expect(reversal.control.totalCredit).toBe(0);
+    expect(reversal.control.entryCount).toBe(credit.control.entryCount);
+    expect(reversal.control.entryHash).toBe(credit.control.entryHash);
+
+    const audit = JSON.parse((await ok('--output', 'json', 'audit', '--run', CURRENT_RUN)).stdout) as {
+      records: { action: string; actor: string; reason: string | null; runId: string }[];
+    };
+    const entry = audit.records.find((r) => r.action === 'run.rollback');
+    expect(entry).toMatchObject({
+      reason: 'salaries imported twice',
+      runId: CURRENT_RUN,
+      actor: 'e2e-operator@local',
+    });
+    const table = await ok('audit');
+    expect(table.stdout).toMatch(new RegExp(`run\\.rollback.*${CURRENT_RUN}.*salaries imported twice`));
+  });
+
+  it('a second rollback says so, starts nothing and records nothing', async () => {
+    const before = await snapshot(CURRENT_RUN);
+    const again = await ok('rollback', CURRENT_RUN, '--reason', 'once more', '--yes');
+    expect(again.stderr).toMatch(/already ROLLED_BACK/);
+    expect(await snapshot(CURRENT_RUN)).toEqual(before);
+    expect(await executions.describe(rollbackArn(CURRENT_RUN, 2))).toBeUndefined();
+  });
+});
+
+describe('rollback of a run past the reversal window', () => {
+  it('ends COMPENSATION_FAILED, lists every employee for manual recovery, and undoes the rest', async () => {
+    const result = await payrollOps(
+      '--output',
+      'json',
+      'rollback',
+      OLD_RUN,
+      '--reason',
+      'wrong month',
+      '--yes',
+    );
+    expect(result.code).toBe(1);
+    const { plan, outcome } = JSON.parse(result.stdout) as { plan: PlanJson; outcome: OutcomeJson };
+    const ids = ROSTER.map((e) => e.employeeId);
+    expect(plan.manualRecovery).toEqual(ids);
+    expect(outcome.status).toBe('COMPENSATION_FAILED');
+    expect(outcome.failedCompensations.map((c) => c.step)).toEqual(['Disburse']);
+    expect(outcome.manualRecovery.map((e) => e.employeeId)).toEqual(ids);
+    for (const id of ids) expect(result.stderr).toContain(id);
+
+    const run = (await ports.runs.getRun(OLD_RUN))!;
+    expect(run.status).toBe('COMPENSATION_FAILED');
+    expect(await ports.ach.getAchFile(OLD_RUN, AchFileKind.Reversal)).toBeUndefined();
+    const refund = await ports.funding.getMovement(OLD_RUN, FundingKind.Refund);
+    expect(refund?.amount).toBe(run.totals?.fundingDebit);
+  });
+});
+
+interface PlanJson {
+  readonly decision: string;
+  readonly steps: readonly { readonly step: string }[];
+  readonly amounts: {
+    readonly fundingRefund: string;
+    readonly achReversal: { readonly entries: number; readonly total: string };
+  };
+  readonly employees: readonly { readonly account: string; readonly reversible: boolean }[];
+  readonly manualRecovery: readonly string[];
+}
+
+interface OutcomeJson {
+  readonly status: string;
+  readonly executionName: string;
+  readonly failedCompensations: readonly { readonly step: string }[];
+  readonly manualRecovery: readonly { readonly employeeId: string }[];
+}
