@@ -5,11 +5,14 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
+import { registerDlq } from './dlq.js';
 import { registerEmployees } from './employees.js';
 import { registerEmployer } from './employer.js';
+import { registerIdempotency } from './idempotency.js';
 import { registerLocal } from './local.js';
 import { registerLocalFaults } from './localFaults.js';
 import { registerPreview } from './preview.js';
+import { registerRedrive } from './redrive.js';
 import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
@@ -29,6 +32,9 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerStatus,
   registerWatch,
   registerRollback,
+  registerRedrive,
+  registerIdempotency,
+  registerDlq,
   registerAudit,
   registerVerify,
 ];

@@ -1,0 +1,62 @@
+/** `dlq list` grouping: by queue and run, with the recorded error of each group's oldest message. */
+import { describe, expect, it } from 'vitest';
+import {
+  type DeadLetter,
+  groupDeadLetters,
+  type MessageFailure,
+  pointerOf,
+} from '../../src/core/deadLetters.js';
+
+const letter = (runId: string | undefined, messageId: string, sentAt: string): DeadLetter => ({
+  queue: 'bank-gateway',
+  sqsMessageId: `sqs-${messageId}`,
+  body: JSON.stringify({ messageId, runId }),
+  ...(runId ? { runId, messageId } : {}),
+  sentAt,
+});
+
+describe('dead letters', () => {
+  it('are grouped by run with counts and the first recorded error', () => {
+    const failures = new Map<string, MessageFailure>([
+      [
+        'r1#ach#REVERSAL',
+        { messageId: 'r1#ach#REVERSAL', runId: 'r1', code: 'ACH_FILE_MISSING', error: 'No file', at: 't2' },
+      ],
+    ]);
+    const groups = groupDeadLetters(
+      [
+        letter('r1', 'r1#ach#REVERSAL', '2026-03-31T10:00:02Z'),
+        letter('r2', 'r2#ach#CREDIT', '2026-03-31T10:00:00Z'),
+        letter('r1', 'r1#ach#CREDIT', '2026-03-31T10:00:01Z'),
+      ],
+      failures,
+    );
+    expect(groups).toEqual([
+      {
+        queue: 'bank-gateway',
+        step: 'BankGateway',
+        runId: 'r1',
+        messages: 2,
+        messageIds: ['r1#ach#CREDIT', 'r1#ach#REVERSAL'],
+        firstError: 'ACH_FILE_MISSING: No file',
+        firstErrorAt: 't2',
+      },
+      {
+        queue: 'bank-gateway',
+        step: 'BankGateway',
+        runId: 'r2',
+        messages: 1,
+        messageIds: ['r2#ach#CREDIT'],
+        firstError: null,
+        firstErrorAt: null,
+      },
+    ]);
+  });
+
+  it('keep messages that are not run pointers in a group of their own', () => {
+    const stray: DeadLetter = { queue: 'payslip-delivery', sqsMessageId: 'x', body: 'not json' };
+    expect(pointerOf('not json')).toEqual({});
+    const [group] = groupDeadLetters([stray], new Map());
+    expect(group).toMatchObject({ runId: null, step: 'PayslipDelivery', messages: 1, messageIds: ['x'] });
+  });
+});
