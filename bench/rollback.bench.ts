@@ -89,6 +89,7 @@ try {
   const planMs = performance.now() - planStarted;
 
   const rollbackStarted = performance.now();
+  const rollbackStartedAt = Date.now();
   await executions.startRollback(plan.executionName as string, {
     runId,
     fromStep: plan.fromStep,
@@ -107,6 +108,10 @@ try {
     throw new Error(`bench rollback ended ${rolledBack.status}: ${JSON.stringify(failed)}`);
   }
   const reversal = await ports.ach.getAchFile(runId, AchFileKind.Reversal);
+  // When each compensation was recorded, from StartExecution: where the rollback spends its time.
+  const breakdown = rolledBack.compensations
+    .map((c) => `${c.step} +${seconds(Date.parse(c.at) - rollbackStartedAt)}`)
+    .join(', ');
   console.log(
     `${EMPLOYEES} employees: run ${seconds(runMs)}; rollback plan ${seconds(planMs)} ` +
       `(${plan.steps.length} compensations, ACH reversal of ${plan.amounts.achReversal.entries} entries); ` +
@@ -114,6 +119,7 @@ try {
       `ratio rollback/run ${(rollbackMs / runMs).toFixed(2)}, (plan+rollback)/run ${((planMs + rollbackMs) / runMs).toFixed(2)}; ` +
       `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );
+  console.log(`compensations recorded at: ${breakdown}`);
 } finally {
   clients.destroy();
   await host.stop('bench finished');
