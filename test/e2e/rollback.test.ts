@@ -39,7 +39,14 @@ const oldMonth = (() => {
   date.setUTCMonth(date.getUTCMonth() - 3);
   return date.toISOString().slice(0, 7);
 })();
+/** The month before: its run is left stuck waiting for a bank that never answers. */
+const stuckMonth = (() => {
+  const date = new Date(`${currentMonth}-01T00:00:00Z`);
+  date.setUTCMonth(date.getUTCMonth() - 1);
+  return date.toISOString().slice(0, 7);
+})();
 const CURRENT_RUN = `${EMPLOYER}-${currentMonth}-regular`;
+const STUCK_RUN = `${EMPLOYER}-${stuckMonth}-regular`;
 const OLD_RUN = `${EMPLOYER}-${oldMonth}-regular`;
 
 interface Result {
@@ -302,8 +309,42 @@ describe('rollback of a run past the reversal window', () => {
   });
 });
 
+describe('rollback of a stuck run', () => {
+  it('stops the execution first, cancels the untransmitted ACH file and ends ROLLED_BACK', async () => {
+    await ok('local', 'faults', 'set', 'bank=timeout');
+    try {
+      await ok('run', '--period', stuckMonth, '--employer', EMPLOYER);
+      const deadline = Date.now() + 30_000;
+      while ((await ports.runs.getRun(STUCK_RUN))?.steps.Disburse?.status !== 'RUNNING') {
+        if (Date.now() > deadline) throw new Error('the run never reached Disburse');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await ok('local', 'faults', 'clear');
+    }
+    const payRun = (await ports.runs.getRun(STUCK_RUN))!.executionArn!;
+    expect((await executions.describe(payRun))?.status).toBe('RUNNING');
+
+    const result = await ok('--output', 'json', 'rollback', STUCK_RUN, '--reason', 'bank silent', '--yes');
+    const { plan, outcome } = JSON.parse(result.stdout) as { plan: PlanJson; outcome: OutcomeJson };
+    expect(plan.decision).toBe('stop-then-rollback');
+    expect(plan.stop).toEqual([payRun]);
+    expect(outcome.status).toBe('ROLLED_BACK');
+    expect((await executions.describe(payRun))?.status).toBe('ABORTED');
+    expect((await ports.ach.getAchFile(STUCK_RUN, AchFileKind.Credit))?.status).toBe('CANCELLED');
+    const run = (await ports.runs.getRun(STUCK_RUN))!;
+    expect(run.status).toBe('ROLLED_BACK');
+    expect((await ports.funding.getMovement(STUCK_RUN, FundingKind.Refund))?.amount).toBe(
+      run.totals?.fundingDebit,
+    );
+    for (const [account, balance] of balancesByAccount(await ports.ledger.listJournals(STUCK_RUN)))
+      expect(balance, account).toBe(0);
+  });
+});
+
 interface PlanJson {
   readonly decision: string;
+  readonly stop: readonly string[];
   readonly steps: readonly { readonly step: string }[];
   readonly amounts: {
     readonly fundingRefund: string;
