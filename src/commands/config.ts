@@ -2,7 +2,7 @@
  * The one module that reads the process environment. Precedence for settings:
  * defaults < config file < environment < flags (flags are applied by the commands).
  */
-import { homedir } from 'node:os';
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 export interface Environment {
@@ -23,13 +23,21 @@ function defaultHome(env: NodeJS.ProcessEnv): string {
   return join(dataHome, 'payroll-ops');
 }
 
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   return {
     home: env.PAYROLL_OPS_HOME && env.PAYROLL_OPS_HOME.length > 0 ? env.PAYROLL_OPS_HOME : defaultHome(env),
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     target: env.PAYROLL_OPS_TARGET || undefined,
     debug: env.PAYROLL_OPS_DEBUG === '1',
-    user: env.USER || env.LOGNAME || 'unknown',
+    user: env.USER || env.LOGNAME || osUser(),
   };
 }
 

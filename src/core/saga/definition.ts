@@ -33,8 +33,13 @@ export const CHUNK_SIZE = 250;
 const forwardRetry = [
   { ErrorEquals: [...TRANSIENT_ERRORS], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
 ];
-/** A compensation is retried on any error before it is recorded as failed: undoing must try hard. */
+/**
+ * A compensation is retried on any error before it is recorded as failed: undoing must try hard.
+ * Transient errors (a reversal the bank gateway has not sent yet, throttling) get a longer, gentler
+ * schedule — about 45 s in all — so a large run's reversal is not declared failed while in transit.
+ */
 const compensationRetry = [
+  { ErrorEquals: ['TransientError'], IntervalSeconds: 1, MaxAttempts: 10, BackoffRate: 1.3 },
   { ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2 },
 ];
 
