@@ -7,7 +7,8 @@ export interface EmployerTaxes {
   readonly futa: Cents;
 }
 
-export interface PayslipAmounts {
+/** The amounts a payslip shows and a run sums. */
+export interface PayAmounts {
   readonly gross: Cents;
   readonly preTax401k: Cents;
   readonly preTaxSection125: Cents;
@@ -17,6 +18,9 @@ export interface PayslipAmounts {
   readonly additionalMedicare: Cents;
   readonly net: Cents;
   readonly employer: EmployerTaxes;
+}
+
+export interface PayslipAmounts extends PayAmounts {
   /** The wages each tax was computed on, kept so year-to-date balances can be rolled forward. */
   readonly wages: {
     readonly ssWages: Cents;
@@ -26,15 +30,6 @@ export interface PayslipAmounts {
 }
 
 /** A pay run's payslips summed: every amount field, plus how many payslips were summed. */
-export interface PayslipTotals {
-  readonly gross: Cents;
-  readonly preTax401k: Cents;
-  readonly preTaxSection125: Cents;
-  readonly federalIncomeTax: Cents;
-  readonly socialSecurity: Cents;
-  readonly medicare: Cents;
-  readonly additionalMedicare: Cents;
-  readonly net: Cents;
-  readonly employer: EmployerTaxes;
+export interface PayslipTotals extends PayAmounts {
   readonly employees: number;
 }
