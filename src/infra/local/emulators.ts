@@ -21,6 +21,9 @@ type DynaliteFactory = (options: {
   readonly updateTableMs?: number;
 }) => Server;
 
+/** How long requests in flight may take to finish when the host stops. */
+const DRAIN_MS = 3_000;
+
 export async function startDynalite(path: string): Promise<Emulator> {
   // Loaded with require so that bundlers leave it external: it finds its LevelDB bindings and
   // action modules on disk at run time.
@@ -32,7 +35,7 @@ export async function startDynalite(path: string): Promise<Emulator> {
     url: urlOf(port),
     server,
     // dynalite's close also closes LevelDB, releasing the folder for the next owner.
-    close: () => closeServer(server),
+    close: () => closeServer(server, DRAIN_MS),
   };
 }
 

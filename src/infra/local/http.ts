@@ -21,14 +21,23 @@ export function listenLoopback(server: Server, port = 0): Promise<number> {
 }
 
 /** Closes a server without waiting for idle keep-alive connections of clients to time out. */
-export function closeServer(server: Server): Promise<void> {
+/**
+ * Stops accepting connections and closes idle ones; requests in flight get `graceMs` to finish
+ * before their connections are cut. dynalite closes LevelDB when its server closes, and a request
+ * cut mid-write would otherwise throw "Database is closed" out of its callback.
+ */
+export function closeServer(server: Server, graceMs = 0): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
       resolve();
       return;
     }
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }
 
