@@ -113,7 +113,11 @@ export async function startRun(ports: StartRunPorts, command: StartRunCommand): 
   const lockKey = periodLockKey(command.employerId, command.period, command.runType);
   if (lockKey) {
     runId = await claimRegularRun(ports, command, lockKey);
-    await ports.runs.createRun(newRun(command, runId, startedAt));
+    // Two concurrent starts can both pass the lock (it is re-entrant for one run id): the run
+    // record is created once, and the start that did not create it is the duplicate.
+    if ((await ports.runs.createRun(newRun(command, runId, startedAt))) === 'already-written') {
+      throw new RunExistsError(await ports.runs.getRun(runId), runId, command.period);
+    }
   } else {
     let n = 1;
     for (;;) {
