@@ -45,6 +45,7 @@ export function registerLocalFaults(program: Command): void {
   faults
     .command('clear')
     .description('remove every injected fault')
+    .addHelpText('after', '\nExample:\n  $ payroll-ops local faults clear')
     .action((_raw: unknown, command: Command) => {
       const ctx = contextFor(command);
       requireLocalTarget(ctx, 'Fault injection');
@@ -54,6 +55,7 @@ export function registerLocalFaults(program: Command): void {
   faults
     .command('show')
     .description('print the faults in force')
+    .addHelpText('after', '\nExample:\n  $ payroll-ops --output json local faults show')
     .action((_raw: unknown, command: Command) => {
       const ctx = contextFor(command);
       show(ctx, readFaults(ctx.env.home));
