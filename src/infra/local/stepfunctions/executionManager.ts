@@ -105,6 +105,9 @@ export class ExecutionManager {
     active?.run.stop(error, cause);
     const recorder = active?.recorder ?? this.newRecorder(record.arn, await this.historyOf(record.arn));
     const stopped = this.complete(record.arn, recorder, { type: 'aborted', error, cause });
+    // Answer only once ABORTED is on disk: a host killed right after must not find it RUNNING
+    // and resume it on recovery.
+    await this.settled();
     return { stopDate: new Date(stopped.stopDate ?? Date.now()) };
   }
 
@@ -270,9 +273,16 @@ export class ExecutionManager {
     return record;
   }
 
+  /** Resolves once every execution record written so far is on disk. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pendingWrites]);
+  }
+
   private save(record: ExecutionRecord): void {
     this.records.set(record.arn, record);
-    void this.options.store.saveExecution(record);
+    const write = this.options.store.saveExecution(record);
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
   }
 
   private newRecorder(arn: string, events: readonly HistoryEvent[]): HistoryRecorder {

@@ -59,12 +59,21 @@ export function createStepFunctionsService(options: StepFunctionsServiceOptions)
     DescribeStateMachine: (body) => machines.describe(body),
     ListStateMachines: (body) => machines.list(body),
     DeleteStateMachine: (body) => machines.delete(body),
-    StartExecution: (body) => executions.start(body),
+    // Answered once the execution record is on disk, so a host killed right after still knows it.
+    StartExecution: async (body) => {
+      const started = executions.start(body);
+      await executions.settled();
+      return started;
+    },
     DescribeExecution: (body) => executions.describe(body),
     ListExecutions: (body) => executions.list(body),
     GetExecutionHistory: (body) => executions.history(body),
     StopExecution: (body) => executions.stop(body),
-    RedriveExecution: (body) => executions.redrive(body),
+    RedriveExecution: async (body) => {
+      const redriven = await executions.redrive(body);
+      await executions.settled();
+      return redriven;
+    },
   };
   const handle = jsonProtocolHandler(operations, {
     ready,
