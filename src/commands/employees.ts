@@ -1,10 +1,10 @@
 /** `payroll-ops employees import|list`: the roster in the store, the same CSV format as `preview`. */
 import type { Command } from 'commander';
-import { BadInputError } from '../core/errors.js';
 import { maskAccount } from '../core/mask.js';
 import { formatCents } from '../core/money.js';
 import type { Employee } from '../core/roster.js';
 import { parseRoster } from '../core/rosterParser.js';
+import { employerMustExist } from '../core/saga/validateRun.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { contextFor } from './context.js';
@@ -13,13 +13,8 @@ import { readInputFile } from './readInputFile.js';
 
 export const DEFAULT_EMPLOYER = 'acme';
 
-export async function requireEmployer(backend: Backend, employerId: string): Promise<void> {
-  if (!(await backend.ports.roster.getEmployer(employerId))) {
-    throw new BadInputError(
-      'EMPLOYER_NOT_FOUND',
-      `Employer ${employerId} is not set up; run payroll-ops employer set ${employerId} --name ... first (or pass --employer).`,
-    );
-  }
+export function requireEmployer(backend: Backend, employerId: string): Promise<void> {
+  return employerMustExist(backend.ports.roster, employerId);
 }
 
 export function employeeJson(employee: Employee) {

@@ -4,17 +4,18 @@
  */
 import type { Command } from 'commander';
 import { BadInputError } from '../core/errors.js';
-import { type PayRunPreview, previewPayRun } from '../core/payroll/previewPayRun.js';
+import type { PayRunPreview } from '../core/payroll/previewPayRun.js';
 import type { PayPeriod } from '../core/period.js';
 import { parsePeriod } from '../core/periodParser.js';
-import { type Employee, PayType, type Timesheet } from '../core/roster.js';
+import type { Timesheet } from '../core/roster.js';
 import { RunType } from '../core/saga/records.js';
 import { type StartedRun, startRun } from '../core/saga/startRun.js';
+import { validateRun } from '../core/saga/validateRun.js';
 import { parseTimesheet } from '../core/timesheetParser.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
-import { DEFAULT_EMPLOYER, requireEmployer } from './employees.js';
+import { DEFAULT_EMPLOYER } from './employees.js';
 import { followRunToCompletion } from './follow.js';
 import { previewJson, renderPreviewTable } from './io/previewRenderer.js';
 import { readInputFile } from './readInputFile.js';
@@ -50,37 +51,8 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
 }
 
 /** The pay engine over the stored roster and year-to-date balances: exactly what the saga will compute. */
-export async function previewStoredRun(backend: Backend, options: RunOptions): Promise<PayRunPreview> {
-  await requireEmployer(backend, options.employerId);
-  const { roster } = backend.ports;
-  const [employees, ytd] = await Promise.all([
-    roster.listEmployees(options.employerId),
-    roster.getYtd(options.employerId, options.period.taxYear),
-  ]);
-  const inScope = employees.filter((e) => e.payFrequency === options.period.frequency);
-  if (inScope.length === 0) {
-    throw new BadInputError(
-      'NO_EMPLOYEES_IN_PERIOD',
-      `--period ${options.period.id}: employer ${options.employerId} has no ${options.period.frequency} employees; import a roster or pick a period of their pay frequency.`,
-    );
-  }
-  const hourlyWithout = inScope.find(
-    (e) => e.payType === PayType.Hourly && !options.timesheets?.has(e.employeeId),
-  );
-  if (hourlyWithout) {
-    throw new BadInputError(
-      'TIMESHEET_REQUIRED',
-      `--timesheet: hourly employee ${hourlyWithout.employeeId} (${hourlyWithout.name}) has no hours for ${options.period.id}; pass --timesheet FILE with their hours.`,
-    );
-  }
-  const byId = new Map(inScope.map((e) => [e.employeeId, e]));
-  return previewPayRun({
-    employees: inScope,
-    period: options.period,
-    ...(options.timesheets ? { timesheets: options.timesheets } : {}),
-    // The same rule as OpenRun: balances from completed runs, else the roster's opening balances.
-    ytdFor: (id) => ytd.get(id) ?? (byId.get(id) as Employee).openingYtd,
-  });
+export function previewStoredRun(backend: Backend, options: RunOptions): Promise<PayRunPreview> {
+  return validateRun(backend.ports.roster, options);
 }
 
 export async function startPayRun(

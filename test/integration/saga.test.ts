@@ -189,3 +189,49 @@ describe('fault matrix: every forward step failing before and after its effect',
     expectBooksNetToZero(books);
   });
 });
+
+describe('the off-cycle HTTP API', () => {
+  const post = (body: unknown, token = harness.host.apiToken) =>
+    fetch(`${harness.host.endpoints.api}/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('starts an off-cycle run that completes beside the regular one, and reports it', async () => {
+    const period = reversiblePeriod();
+    const response = await post({
+      employerId: 'happy',
+      period: period.id,
+      payDate: period.payDate,
+      reason: 'bonus',
+      requestedBy: 'hr',
+    });
+    expect(response.status).toBe(202);
+    const { runId } = (await response.json()) as { runId: string };
+    expect(runId).toBe(`happy-${period.id}-offcycle-1`);
+    const run = await harness.waitForRun(runId);
+    expect(run.status).toBe(RunStatus.Completed);
+    expect(run.reason).toBe('bonus');
+    expect(run.requestedBy).toBe('api:hr');
+
+    const read = await fetch(`${harness.host.endpoints.api}/runs/${runId}`, {
+      headers: { authorization: `Bearer ${harness.host.apiToken}` },
+    });
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { status: string }).status).toBe('COMPLETED');
+  });
+
+  it('refuses a request without the token (401) and bad input (400) without starting anything', async () => {
+    const before = (await harness.ports.runs.listRuns({ employerId: 'happy', limit: 100 })).length;
+    expect((await post({ employerId: 'happy', period: '2026-03', reason: 'x' }, 'wrong-token')).status).toBe(
+      401,
+    );
+    const bad = await post({ employerId: 'happy', period: '2026-13', reason: 'x' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { message: string }).message).toMatch(/2026-13/);
+    expect((await post({ employerId: 'happy', period: '2026-03' })).status).toBe(400);
+    expect((await post({ employerId: 'nobody', period: '2026-03', reason: 'x' })).status).toBe(400);
+    expect((await harness.ports.runs.listRuns({ employerId: 'happy', limit: 100 })).length).toBe(before);
+  });
+});

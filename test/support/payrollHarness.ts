@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { balancesByAccount } from '../../src/core/ledger.js';
 import type { PayPeriod } from '../../src/core/period.js';
@@ -71,6 +72,11 @@ export async function startPayrollHarness(): Promise<PayrollHarness> {
   const executions = createExecutionPort(clients.sfn, (name) =>
     stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name),
   );
+  const executionRunning = async (executionArn: string | undefined): Promise<boolean> => {
+    if (!executionArn) return false;
+    const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return execution.status === 'RUNNING';
+  };
   return {
     home,
     host,
@@ -97,7 +103,11 @@ export async function startPayrollHarness(): Promise<PayrollHarness> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const run = await ports.runs.getRun(runId);
-        if (run && isTerminal(run.status)) return run;
+        // Final once the status is terminal and the execution has ended too: a step that fails
+        // after CloseRun recorded COMPLETED still rolls the run back.
+        if (run && isTerminal(run.status) && !(await executionRunning(run.executionArn))) {
+          return (await ports.runs.getRun(runId)) as RunRecord;
+        }
         if (Date.now() > deadline) throw new Error(`run ${runId} still ${run?.status} after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -30,8 +30,27 @@ export const MAX_BANK_CHECKS = 20;
 /** Employees per CalculatePay chunk: small enough that one chunk's roster snapshot fits a DynamoDB item. */
 export const CHUNK_SIZE = 250;
 
+/**
+ * A step whose previous invocation died mid-way (a crashed host, a Lambda timeout) finds its
+ * idempotency record in progress until that invocation's deadline (the 300 s function timeout).
+ * Retrying for longer than that lets the retry take the record over instead of rolling back a run
+ * whose step may well have made its effect — for CloseRun, a run that is already complete.
+ */
+const IN_PROGRESS_RETRY = {
+  ErrorEquals: ['IdempotencyAlreadyInProgressError'],
+  IntervalSeconds: 5,
+  MaxAttempts: 10,
+  BackoffRate: 1.5,
+};
+
 const forwardRetry = [
-  { ErrorEquals: [...TRANSIENT_ERRORS], IntervalSeconds: 1, MaxAttempts: 3, BackoffRate: 2 },
+  IN_PROGRESS_RETRY,
+  {
+    ErrorEquals: TRANSIENT_ERRORS.filter((e) => e !== 'IdempotencyAlreadyInProgressError'),
+    IntervalSeconds: 1,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+  },
 ];
 /**
  * A compensation is retried on any error before it is recorded as failed: undoing must try hard.

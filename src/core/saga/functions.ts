@@ -18,7 +18,6 @@ export const FunctionName = {
   BankGateway: 'payroll-ops-bank-gateway',
   PayslipDelivery: 'payroll-ops-payslip-delivery',
   OffCycleApi: 'payroll-ops-off-cycle-api',
-  ScheduledRun: 'payroll-ops-scheduled-run',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 

@@ -3,15 +3,18 @@
  * AWS the runtime's, locally the host's endpoints), adapters, then handlers by function name.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SagaPorts } from '../../core/ports.js';
 import { FunctionName } from '../../core/saga/functions.js';
 import { DynamoMessageFailureStore } from '../aws/dynamoMessageFailureStore.js';
 import { createSagaPorts, dataTable } from '../aws/sagaPorts.js';
+import { createExecutionPort, stateMachineArn } from '../aws/sfnExecutions.js';
 import { IDEMPOTENCY_TABLE_NAME } from '../aws/tables.js';
 import type { LambdaHandler } from '../resources.js';
 import { type ArtifactStore, createBankGatewayHandler } from './bankGateway.js';
 import type { IdempotencyOptions, InsideGuard } from './idempotency.js';
+import { createOffCycleApiHandler } from './offCycleApi.js';
 import { createPayslipDeliveryHandler } from './payslipDelivery.js';
 import { createSagaHandlers } from './sagaHandlers.js';
 
@@ -42,6 +45,7 @@ export function createPayrollBackend(options: PayrollBackendOptions): PayrollBac
     }
     return url;
   };
+  const sfn = new SFNClient({});
   const ports = createSagaPorts({ dynamodb, sqs, queueUrl });
   const idempotency: IdempotencyOptions = {
     client: dynamodb,
@@ -63,6 +67,15 @@ export function createPayrollBackend(options: PayrollBackendOptions): PayrollBac
         now,
       }),
       [FunctionName.PayslipDelivery]: createPayslipDeliveryHandler({ ...ports, idempotency, failures, now }),
+      [FunctionName.OffCycleApi]: createOffCycleApiHandler({
+        ports,
+        executions: async (context) => {
+          // The state machines live in the invoked function's account and region.
+          const [, , , region, account] = context.invokedFunctionArn.split(':');
+          const resolvedRegion = region || (await sfn.config.region());
+          return createExecutionPort(sfn, (name) => stateMachineArn(resolvedRegion, account ?? '', name));
+        },
+      }),
     },
   };
 }

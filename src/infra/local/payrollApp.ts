@@ -8,6 +8,7 @@ import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../aws/tables.js';
 import { recordRejection } from '../lambda/bankGateway.js';
 import { createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
 import { expireOrphanedInProgress } from '../lambda/idempotency.js';
+import { OFF_CYCLE_ROUTES } from '../lambda/offCycleApi.js';
 import type { LambdaHandler, LocalApp } from '../resources.js';
 import { faultGuard, withFaults } from './faults.js';
 import { createFileArtifacts } from './fileArtifacts.js';
@@ -45,9 +46,7 @@ export function payrollApp(context: PayrollAppContext): LocalApp {
       if (!handler) throw new TypeError(`no handler registered for ${name}`);
       return handler(event, ctx);
     };
-  const functionNames = Object.values(FunctionName).filter(
-    (name) => name !== FunctionName.OffCycleApi && name !== FunctionName.ScheduledRun,
-  );
+  const functionNames = Object.values(FunctionName);
   return {
     tables: PAYROLL_TABLES,
     queues: PAYROLL_QUEUES,
@@ -71,7 +70,7 @@ export function payrollApp(context: PayrollAppContext): LocalApp {
       { name: StateMachineName.Rollback, definition: rollbackDefinition },
     ],
     schedules: [],
-    api: { routes: [] },
+    api: { routes: OFF_CYCLE_ROUTES.map((route) => ({ ...route, functionName: FunctionName.OffCycleApi })) },
     async recover() {
       resolve();
       const { ports, idempotency } = backend as PayrollBackend;

@@ -1,0 +1,124 @@
+/**
+ * The authenticated HTTP API (API Gateway, payload format 2.0) for off-cycle runs: an operator
+ * system asks for a bonus or correction run without shell access. The same validation and start
+ * as `payroll-ops run --off-cycle`; the run is then followed like any other.
+ */
+import { BadInputError, ErrorKind, PayrollOpsError } from '../../core/errors.js';
+import { parsePeriod } from '../../core/periodParser.js';
+import type { ExecutionPort, SagaPorts } from '../../core/ports.js';
+import { RunType } from '../../core/saga/records.js';
+import { runDetailView } from '../../core/saga/runView.js';
+import { startRun } from '../../core/saga/startRun.js';
+import { validateRun } from '../../core/saga/validateRun.js';
+import type { LambdaContext, LambdaHandler } from '../resources.js';
+
+export interface ApiEvent {
+  readonly routeKey?: string;
+  readonly body?: string;
+  readonly pathParameters?: Readonly<Record<string, string>>;
+}
+
+export interface ApiResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface OffCycleApiDeps {
+  readonly ports: SagaPorts;
+  /** Built per invocation: the state machine's ARN needs the account of the invoked function. */
+  readonly executions: (context: LambdaContext) => Promise<ExecutionPort>;
+}
+
+function respond(statusCode: number, body: unknown): ApiResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function errorResponse(error: unknown): ApiResponse {
+  if (error instanceof PayrollOpsError) {
+    const status =
+      error.kind === ErrorKind.BadInput
+        ? 400
+        : error.code === 'RUN_EXISTS'
+          ? 409
+          : error.retryable
+            ? 503
+            : 422;
+    return respond(status, { error: error.code, message: error.message });
+  }
+  return respond(500, { error: 'INTERNAL', message: 'The request failed; see the function log.' });
+}
+
+interface OffCycleRequest {
+  readonly employerId?: unknown;
+  readonly period?: unknown;
+  readonly payDate?: unknown;
+  readonly reason?: unknown;
+  readonly requestedBy?: unknown;
+}
+
+function field(request: OffCycleRequest, name: keyof OffCycleRequest, required: boolean): string | undefined {
+  const value = request[name];
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new BadInputError('BAD_REQUEST', `The request needs "${name}" as a non-empty string.`);
+  }
+  return value.trim();
+}
+
+async function startOffCycle(
+  deps: OffCycleApiDeps,
+  event: ApiEvent,
+  context: LambdaContext,
+): Promise<ApiResponse> {
+  let request: OffCycleRequest;
+  try {
+    request = JSON.parse(event.body ?? '') as OffCycleRequest;
+  } catch {
+    throw new BadInputError('BAD_REQUEST', 'The request body must be a JSON object.');
+  }
+  const employerId = field(request, 'employerId', true) as string;
+  const reason = field(request, 'reason', true) as string;
+  const payDate = field(request, 'payDate', false);
+  const period = parsePeriod(field(request, 'period', true) as string, {
+    source: 'period',
+    ...(payDate ? { payDate } : {}),
+  });
+  await validateRun(deps.ports.roster, { employerId, period });
+  const started = await startRun(
+    { ...deps.ports, executions: await deps.executions(context) },
+    {
+      employerId,
+      period,
+      runType: RunType.OffCycle,
+      reason,
+      requestedBy: `api:${field(request, 'requestedBy', false) ?? 'unknown'}`,
+    },
+  );
+  return respond(202, { runId: started.runId, executionArn: started.executionArn });
+}
+
+async function describeRun(deps: OffCycleApiDeps, event: ApiEvent): Promise<ApiResponse> {
+  const runId = event.pathParameters?.runId ?? '';
+  const run = await deps.ports.runs.getRun(runId);
+  if (!run) return respond(404, { error: 'RUN_NOT_FOUND', message: `Run ${runId} does not exist.` });
+  return respond(200, runDetailView(run, await deps.ports.chunks.listChunkResults(runId)));
+}
+
+export const OFF_CYCLE_ROUTES = [
+  { method: 'POST', path: '/runs' },
+  { method: 'GET', path: '/runs/{runId}' },
+] as const;
+
+export function createOffCycleApiHandler(deps: OffCycleApiDeps): LambdaHandler {
+  return async (raw, context) => {
+    const event = raw as ApiEvent;
+    try {
+      if (event.routeKey === 'POST /runs') return await startOffCycle(deps, event, context);
+      if (event.routeKey === 'GET /runs/{runId}') return await describeRun(deps, event);
+      return respond(404, { error: 'NO_ROUTE', message: `No route ${event.routeKey ?? ''}.` });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
