@@ -9,66 +9,27 @@
  * the plan's time (reading the run, its payslips and executions), the rollback's time from
  * StartExecution to ROLLED_BACK, and the ratio rollback / run (issue 5).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { parsePeriod } from '../src/core/periodParser.js';
-import { generateRosterCsv } from '../src/core/rosterGenerator.js';
-import { parseRoster } from '../src/core/rosterParser.js';
-import { AchFileKind, RunType } from '../src/core/saga/records.js';
+import { AchFileKind } from '../src/core/saga/records.js';
 import { planRollback } from '../src/core/saga/rollbackPlan.js';
-import { startRun } from '../src/core/saga/startRun.js';
-import { isTerminal, RunStatus } from '../src/core/saga/steps.js';
-import { clientsFor, LOCAL_ACCOUNT_ID } from '../src/infra/aws/clients.js';
-import { type AwsSagaPorts, createSagaPorts } from '../src/infra/aws/sagaPorts.js';
-import { createExecutionPort, stateMachineArn } from '../src/infra/aws/sfnExecutions.js';
-import { startHost } from '../src/infra/local/host.js';
-import { payrollApp } from '../src/infra/local/payrollApp.js';
+import { RunStatus } from '../src/core/saga/steps.js';
+import { setUpBenchEmployer, startBenchHost, startBenchRun, waitForRun } from './support.js';
 
 const [sizeArg] = process.argv.slice(2).map(Number);
 const EMPLOYEES = sizeArg !== undefined && sizeArg > 0 ? sizeArg : 10_000;
 
-async function until(ports: AwsSagaPorts, runId: string, done: (status: RunStatus) => boolean) {
-  for (;;) {
-    const run = await ports.runs.getRun(runId);
-    if (run && done(run.status)) return run;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-const home = mkdtempSync(join(tmpdir(), 'payroll-ops-bench-rollback-'));
-const host = await startHost({ home, app: payrollApp({ home }), log: () => {} });
-const clients = clientsFor({ kind: 'local', endpoints: host.endpoints });
+const bench = await startBenchHost('rollback');
+const { ports, executions } = bench;
 try {
-  const queueUrl = async (name: string) =>
-    (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
-  const ports = createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl });
-  const executions = createExecutionPort(clients.sfn, (n) =>
-    stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, n),
-  );
-  await ports.roster.putEmployer({
-    employerId: 'bench',
-    name: 'Bench Corp',
-    fundingRouting: '021000021',
-    fundingAccount: '000123456789',
-    achCompanyId: '1123456789',
-  });
-  await ports.roster.upsertEmployees(
-    'bench',
-    parseRoster(generateRosterCsv({ count: EMPLOYEES, payFrequency: 'monthly', seed: 3 }), 'generated'),
-  );
+  await setUpBenchEmployer(ports, EMPLOYEES);
   const today = new Date().toISOString().slice(0, 10);
   const period = parsePeriod(today.slice(0, 7), { payDate: today });
 
   const runStarted = performance.now();
-  const { runId, executionArn } = await startRun(
-    { ...ports, executions },
-    { employerId: 'bench', period, runType: RunType.Regular, requestedBy: 'bench' },
-  );
-  const completed = await until(ports, runId, isTerminal);
+  const { runId, executionArn } = await startBenchRun(bench, period);
+  const completed = await waitForRun(ports, runId);
   const runMs = performance.now() - runStarted;
   if (completed.status !== RunStatus.Completed) throw new Error(`bench run ended ${completed.status}`);
 
@@ -96,8 +57,8 @@ try {
     reason: 'bench',
   });
   // The run is COMPLETED until BeginRollback: wait for ROLLING_BACK first, then for the end.
-  await until(ports, runId, (status) => status !== RunStatus.Completed);
-  const rolledBack = await until(
+  await waitForRun(ports, runId, (status) => status !== RunStatus.Completed);
+  const rolledBack = await waitForRun(
     ports,
     runId,
     (status) => status === RunStatus.RolledBack || status === RunStatus.CompensationFailed,
@@ -121,7 +82,5 @@ try {
   );
   console.log(`compensations recorded at: ${breakdown}`);
 } finally {
-  clients.destroy();
-  await host.stop('bench finished');
-  rmSync(home, { recursive: true, force: true });
+  await bench.close();
 }

@@ -8,28 +8,16 @@
  * DynamoDB's raw BatchWriteItem time for as many items as the run wrote, of the same size, in a
  * scratch table. Aim (issue 4): run time ≤ 3 × that floor, and linear growth from 10k to 100k.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
   type DynamoDBClient,
   QueryCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { parsePeriod } from '../src/core/periodParser.js';
-import { generateRosterCsv } from '../src/core/rosterGenerator.js';
-import { parseRoster } from '../src/core/rosterParser.js';
-import { RunType } from '../src/core/saga/records.js';
-import { startRun } from '../src/core/saga/startRun.js';
-import { isTerminal } from '../src/core/saga/steps.js';
-import { clientsFor, LOCAL_ACCOUNT_ID } from '../src/infra/aws/clients.js';
-import { createSagaPorts } from '../src/infra/aws/sagaPorts.js';
-import { createExecutionPort, stateMachineArn } from '../src/infra/aws/sfnExecutions.js';
+import { RunStatus } from '../src/core/saga/steps.js';
 import { DATA_TABLE_NAME } from '../src/infra/aws/tables.js';
-import { startHost } from '../src/infra/local/host.js';
-import { payrollApp } from '../src/infra/local/payrollApp.js';
+import { setUpBenchEmployer, startBenchHost, startBenchRun, waitForRun } from './support.js';
 
 const sizes = process.argv
   .slice(2)
@@ -99,44 +87,17 @@ async function rawBatchWrite(
 }
 
 async function benchSize(employees: number) {
-  const home = mkdtempSync(join(tmpdir(), 'payroll-ops-bench-run-'));
-  const host = await startHost({ home, app: payrollApp({ home }), log: () => {} });
-  const clients = clientsFor({ kind: 'local', endpoints: host.endpoints });
+  const bench = await startBenchHost('run');
+  const { clients, ports } = bench;
   try {
-    const queueUrl = async (name: string) =>
-      (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
-    const ports = createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl });
-    const executions = createExecutionPort(clients.sfn, (n) =>
-      stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, n),
-    );
-    const roster = parseRoster(
-      generateRosterCsv({ count: employees, payFrequency: 'monthly', seed: 3 }),
-      'generated',
-    );
-    await ports.roster.putEmployer({
-      employerId: 'bench',
-      name: 'Bench Corp',
-      fundingRouting: '021000021',
-      fundingAccount: '000123456789',
-      achCompanyId: '1123456789',
-    });
-    await ports.roster.upsertEmployees('bench', roster);
+    await setUpBenchEmployer(ports, employees);
     const period = parsePeriod('2026-03');
 
     const started = performance.now();
-    const { runId } = await startRun(
-      { ...ports, executions },
-      { employerId: 'bench', period, runType: RunType.Regular, requestedBy: 'bench' },
-    );
-    let status = '';
-    for (;;) {
-      const run = await ports.runs.getRun(runId);
-      status = run?.status ?? '';
-      if (run && isTerminal(run.status)) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const { runId } = await startBenchRun(bench, period);
+    const { status } = await waitForRun(ports, runId);
     const runMs = performance.now() - started;
-    if (status !== 'COMPLETED') throw new Error(`bench run ended ${status}`);
+    if (status !== RunStatus.Completed) throw new Error(`bench run ended ${status}`);
 
     const written = await countWritten(clients.dynamodb, [`RUN#${runId}`]);
     const ytdRows = employees; // CloseRun rolls one year-to-date row forward per employee.
@@ -159,9 +120,7 @@ async function benchSize(employees: number) {
     const rawMs = await rawBatchWrite(clients.dynamodb, 'bench-raw', items, itemSize);
     return { employees, runMs, items, itemSize, rawMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
   } finally {
-    clients.destroy();
-    await host.stop('bench finished');
-    rmSync(home, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -4,12 +4,9 @@
  * before is lost; then `local status` and `local stop` through the built CLI.
  */
 
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { BatchWriteItemCommand, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,46 +14,23 @@ import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/a
 import { ensureLocalHost } from '../../src/infra/local/ensureHost.js';
 import { type HostRecord, readHostRecord } from '../../src/infra/local/hostRecord.js';
 import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
+import { createCli, REPO_ROOT } from '../support/cli.js';
+import { until } from '../support/until.js';
 import { RECORDS_TABLE, SLOW_MACHINE } from './hostTestApp.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'bin', 'payroll-ops.js');
-const app = `${join(root, 'test', 'e2e', 'hostTestApp.ts')}#hostTestApp`;
+const app = `${join(REPO_ROOT, 'test', 'e2e', 'hostTestApp.ts')}#hostTestApp`;
 const machineArn = `arn:aws:states:us-east-1:${LOCAL_ACCOUNT_ID}:stateMachine:${SLOW_MACHINE}`;
 
 let home: string;
-/** Every host pid seen, so afterAll can make sure none outlives the tests. */
-const pids = new Set<number>();
+const cli = createCli({ home: () => home, timeoutMs: 30_000 });
+const run = (...args: string[]) => cli.run(args);
 const clients: AwsClients[] = [];
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { cwd: root, env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1' }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
+/** Starts (or finds) the host running the test app, as `payroll-ops` does on demand. */
 async function attach(): Promise<{ aws: AwsClients; host: HostRecord }> {
   const endpoints = await ensureLocalHost(home, { app, idleShutdownMs: 0 });
   const host = readHostRecord(home)!;
-  pids.add(host.pid);
+  cli.hostPids.add(host.pid);
   const aws = clientsFor({ kind: 'local', endpoints });
   clients.push(aws);
   return { aws, host };
@@ -68,9 +42,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const aws of clients) aws.destroy();
-  for (const pid of [...pids, readHostRecord(home)?.pid, readLockOwner(home)?.pid]) {
-    if (pid && pid !== process.pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
-  }
+  await cli.stopHosts();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -165,7 +137,7 @@ describe('a host started on demand', () => {
     try {
       await ensureLocalHost(idleHome, { app, idleShutdownMs: 1_500 });
       const { pid } = readHostRecord(idleHome)!;
-      pids.add(pid);
+      cli.hostPids.add(pid);
       await until('the idle host to stop', async () => (isProcessAlive(pid) ? undefined : true), 20_000);
       expect(readFileSync(join(idleHome, 'host.log'), 'utf8')).toMatch(/stopping: idle for \d+ s/);
       expect(existsSync(join(idleHome, 'host.json'))).toBe(false);

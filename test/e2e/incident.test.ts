@@ -6,12 +6,10 @@
  * may still run, expired once the restarted host knows it died, and whose run `redrive` completes
  * with each effect made once.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,76 +19,35 @@ import { balancesByAccount } from '../../src/core/ledger.js';
 import { cents } from '../../src/core/money.js';
 import { StateMachineName } from '../../src/core/saga/functions.js';
 import { AchFileKind, AchStatus, FundingKind } from '../../src/core/saga/records.js';
-import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
-import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
+import { type AwsClients, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
 import { executionArnOf, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
 import { QUEUE_NAMES } from '../../src/infra/aws/tables.js';
 import { transmissionLogPath } from '../../src/infra/local/fileArtifacts.js';
 import { readHostRecord } from '../../src/infra/local/hostRecord.js';
-import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
+import { isProcessAlive } from '../../src/infra/local/lock.js';
+import { createCli } from '../support/cli.js';
+import { attachLocal, type LocalAttachment } from '../support/localAttach.js';
+import { until } from '../support/until.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'bin', 'payroll-ops.js');
 const EMPLOYEES = 6;
 const POISONED_RUN = 'acme-2026-01-regular';
 const KILLED_RUN = 'acme-2026-02-regular';
 const GHOST_RUN = 'ghost-2026-01-regular';
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let home: string;
-const hostPids = new Set<number>();
+const cli = createCli({ home: () => home, env: { USER: 'e2e-operator' } });
+const payrollOps = (...args: string[]) => cli.run(args);
+const ok = (...args: string[]) => cli.ok(args);
 const opened: AwsClients[] = [];
 
-function payrollOps(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      {
-        cwd: root,
-        env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1', USER: 'e2e-operator' },
-        timeout: 90_000,
-      },
-      (error, stdout, stderr) => {
-        const pid = readHostRecord(home)?.pid;
-        if (pid !== undefined) hostPids.add(pid);
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function ok(...args: string[]): Promise<Result> {
-  const result = await payrollOps(...args);
-  expect(result.code, `${args.join(' ')}\n${result.stderr}`).toBe(0);
-  return result;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Each probe runs the CLI or reads the store: poll less often, and give a busy machine longer. */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, 45_000, 250);
 
 /** SDK clients on the running host's endpoints (the host the CLI started). */
-function attach(): { clients: AwsClients; ports: AwsSagaPorts } {
-  const host = readHostRecord(home);
-  if (!host) throw new Error('no host is running');
-  const clients = clientsFor({ kind: 'local', endpoints: host.endpoints });
-  opened.push(clients);
-  const queueUrl = async (name: string) =>
-    (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
-  return { clients, ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl }) };
+function attach(): LocalAttachment {
+  const attached = attachLocal(home);
+  opened.push(attached.clients);
+  return attached;
 }
 
 function transmissions(runId: string, kind: string): string[] {
@@ -119,10 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const clients of opened) clients.destroy();
-  await payrollOps('local', 'stop');
-  for (const pid of [...hostPids, readHostRecord(home)?.pid, readLockOwner(home)?.pid]) {
-    if (pid && pid !== process.pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
-  }
+  await cli.stopHosts();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -142,7 +96,7 @@ describe('a poison message', () => {
       await clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(body) }));
     }
 
-    const groups = await until('both messages in the DLQ', async () => {
+    const groups = await waitFor('both messages in the DLQ', async () => {
       const found = await deadLetterGroups();
       return found.length === 2 ? found : undefined;
     });
@@ -194,7 +148,7 @@ describe('a poison message', () => {
         },
       ],
     });
-    await until('the reversal to be transmitted', async () =>
+    await waitFor('the reversal to be transmitted', async () =>
       transmissions(POISONED_RUN, 'REVERSAL').length > 0 ? true : undefined,
     );
     expect((await ports.ach.getAchFile(POISONED_RUN, AchFileKind.Reversal))?.status).toBe(
@@ -225,7 +179,7 @@ describe('a host killed in the middle of a step', () => {
     const started = await ok('run', '--period', '2026-02');
     expect(started.stdout.trim()).toBe(KILLED_RUN);
 
-    const [record] = await until('FundPayroll to be in progress', async () => {
+    const [record] = await waitFor('FundPayroll to be in progress', async () => {
       const found = await records('--status', 'INPROGRESS', '--run', KILLED_RUN);
       return found.length > 0 ? found : undefined;
     });
@@ -259,7 +213,7 @@ describe('a host killed in the middle of a step', () => {
     await clients.sfn.send(new StopExecutionCommand({ executionArn, cause: 'stuck in FundPayroll' }));
     const { pid } = readHostRecord(home)!;
     process.kill(pid, 'SIGKILL');
-    await until('the host to die', async () => (isProcessAlive(pid) ? undefined : true));
+    await waitFor('the host to die', async () => (isProcessAlive(pid) ? undefined : true));
     await ok('local', 'faults', 'clear');
 
     // The next command starts a host; on recovery it ends the dead invocation's in-progress window.

@@ -6,87 +6,25 @@
  * injection refused where it does not belong. The saga's fault matrix is covered in-process by
  * test/integration/saga.test.ts; status/watch rendering by test/e2e/status-watch.test.ts.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCents } from '../../src/core/money.js';
 import { generateRosterCsv } from '../../src/core/rosterGenerator.js';
 import { AchFileKind, FundingKind } from '../../src/core/saga/records.js';
-import { clientsFor } from '../../src/infra/aws/clients.js';
-import { createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
 import { parseAchFile } from '../../src/infra/bank/parseAchFile.js';
 import { readHostRecord } from '../../src/infra/local/hostRecord.js';
-import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'bin', 'payroll-ops.js');
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { isProcessAlive } from '../../src/infra/local/lock.js';
+import { cents, createCli, EMPLOYER_BANK_FLAGS } from '../support/cli.js';
+import { attachLocal } from '../support/localAttach.js';
+import { until } from '../support/until.js';
 
 let home: string;
 let work: string;
-/** Every host pid seen and every child still running, so afterAll leaves no process behind. */
-const hostPids = new Set<number>();
-const children = new Set<ChildProcess>();
-
-function payrollOps(args: readonly string[], timeoutMs = 90_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [cli, ...args],
-      {
-        cwd: root,
-        env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1' },
-        timeout: timeoutMs,
-        maxBuffer: 64 << 20,
-      },
-      (error, stdout, stderr) => {
-        children.delete(child);
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    children.add(child);
-  });
-}
-
-function rememberHost(): number | undefined {
-  const pid = readHostRecord(home)?.pid;
-  if (pid !== undefined) hostPids.add(pid);
-  return pid;
-}
-
-async function json<T>(args: readonly string[]): Promise<T> {
-  const result = await payrollOps(['--output', 'json', ...args]);
-  rememberHost();
-  expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function cents(text: string): number {
-  const value = parseCents(text);
-  if (value === undefined) throw new Error(`not an amount: ${text}`);
-  return value;
-}
+/** Remembers every host pid seen and every child still running, so afterAll leaves no process behind. */
+const cli = createCli({ home: () => home });
+const { run: payrollOps, json, rememberHost } = cli;
 
 /** A roster CSV of the generator's (the format `employees import` and `preview` read) in the work folder. */
 function writeRoster(name: string, count: number, seed: number): string {
@@ -105,12 +43,7 @@ async function setUpEmployer(employerId: string, roster: string): Promise<void> 
     employerId,
     '--name',
     `Employer ${employerId}`,
-    '--funding-routing',
-    '021000021',
-    '--funding-account',
-    '000123456789',
-    '--ach-company-id',
-    '1123456789',
+    ...EMPLOYER_BANK_FLAGS,
   ]);
   expect(set.code, set.stderr).toBe(0);
   const imported = await json<{ created: number; total: number }>([
@@ -200,12 +133,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  rememberHost();
-  await payrollOps(['local', 'stop'], 30_000);
-  for (const pid of [...hostPids, readLockOwner(home)?.pid]) {
-    if (pid !== undefined && pid !== process.pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
-  }
+  await cli.stopHosts();
   rmSync(home, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 }, 60_000);
@@ -243,7 +171,6 @@ describe('fault injection is for the local target only', () => {
 describe('demo', () => {
   it('sets up the example employer, runs the month to COMPLETED and prints the run', async () => {
     const demo = await payrollOps(['demo', '--employees', '30']);
-    rememberHost();
     expect(demo.code, demo.stderr).toBe(0);
     const runId = /Run (acme-\d{4}-\d{2}-regular)\s+COMPLETED/.exec(demo.stdout)?.[1];
     expect(runId, demo.stdout).toBeDefined();
@@ -342,12 +269,16 @@ describe('a host killed with SIGKILL in the middle of a run', () => {
     previewing.catch(() => undefined);
 
     // Follow the run as it goes; kill its host once the run is RUNNING with CalculatePay under way.
-    const started = spawn(
-      process.execPath,
-      [cli, '--output', 'jsonl', 'run', '--period', period, '--employer', employer, '--watch'],
-      { cwd: root, env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1' } },
-    );
-    children.add(started);
+    const started = cli.spawn([
+      '--output',
+      'jsonl',
+      'run',
+      '--period',
+      period,
+      '--employer',
+      employer,
+      '--watch',
+    ]);
     const exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
     const seen: { type: string; step?: string; status?: string }[] = [];
     createInterface({ input: started.stdout }).on('line', (line) => seen.push(JSON.parse(line)));
@@ -359,6 +290,7 @@ describe('a host killed with SIGKILL in the middle of a run', () => {
           ? true
           : undefined,
       60_000,
+      50,
     );
     expect(seen).toContainEqual({ type: 'status', status: 'RUNNING' });
     expect(seen.some((e) => e.type === 'run-finished')).toBe(false);
@@ -366,8 +298,7 @@ describe('a host killed with SIGKILL in the middle of a run', () => {
     process.kill(killed, 'SIGKILL');
     started.kill('SIGKILL');
     await exited;
-    children.delete(started);
-    await until('the host to die', () => (isProcessAlive(killed) ? undefined : true));
+    await until('the host to die', () => (isProcessAlive(killed) ? undefined : true), 30_000, 50);
 
     // `watch` starts a new host on demand; its start-up recovery redrives the interrupted run.
     const watched = await payrollOps(['--output', 'json', 'watch', runId, '--interval', '250']);
@@ -404,15 +335,9 @@ describe('a host killed with SIGKILL in the middle of a run', () => {
     expect(entries.reduce((sum, entry) => sum + entry.amount, 0)).toBe(net);
 
     // The store behind it: one payslip per employee, one funding debit, one journal of each kind.
-    const endpoints = readHostRecord(home)?.endpoints;
-    expect(endpoints).toBeDefined();
-    const clients = clientsFor({ kind: 'local', endpoints: endpoints! });
+    expect(readHostRecord(home)?.endpoints).toBeDefined();
+    const { clients, ports } = attachLocal(home);
     try {
-      const ports = createSagaPorts({
-        dynamodb: clients.dynamodb,
-        sqs: clients.sqs,
-        queueUrl: () => Promise.reject(new Error('the test only reads')),
-      });
       const payslips = await ports.payslips.listPayslips(runId);
       expect(new Set(payslips.map((p) => p.employeeId)).size).toBe(EMPLOYEES);
       expect(payslips).toHaveLength(EMPLOYEES);

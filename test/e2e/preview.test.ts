@@ -2,47 +2,26 @@
  * `payroll-ops preview` as an operator runs it: the built CLI as a child process, on the example
  * files and on broken copies of them.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { formatCents, formatCentsGrouped, parseCents } from '../../src/core/money.js';
+import { formatCents, formatCentsGrouped } from '../../src/core/money.js';
 import { computePayslip } from '../../src/core/payroll/grossToNet.js';
 import { taxTablesFor } from '../../src/core/payroll/taxTables.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
+import { type CliResult, cents, createCli, REPO_ROOT } from '../support/cli.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'bin', 'payroll-ops.js');
 const ROSTER = 'examples/roster.csv';
 const HOURLY_ROSTER = 'examples/hourly-roster.csv';
 const TIMESHEET = 'examples/hourly-timesheet.csv';
 const HOURLY_PERIOD = '2026-03-02..2026-03-15';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let home: string;
 let work: string;
-
-function run(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      { cwd: root, env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1' }, maxBuffer: 64 << 20 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const cli = createCli({ home: () => home });
+const run = (...args: string[]) => cli.run(args);
 
 type AmountField =
   | 'gross'
@@ -72,12 +51,6 @@ interface PreviewDocument {
   totals: Amounts & { employees: number };
 }
 
-function cents(text: string): number {
-  const value = parseCents(text);
-  if (value === undefined) throw new Error(`not an amount: ${text}`);
-  return value;
-}
-
 /** Every totals field equals the sum of the employee rows, to the cent. */
 function expectTotalsToBeSums(doc: PreviewDocument): void {
   expect(doc.totals.employees).toBe(doc.employees.length);
@@ -97,7 +70,7 @@ function brokenCopy(
   name: string,
   edit: (lines: string[], column: (n: string) => number) => void,
 ) {
-  const lines = readFileSync(join(root, example), 'utf8').trimEnd().split('\n');
+  const lines = readFileSync(join(REPO_ROOT, example), 'utf8').trimEnd().split('\n');
   const header = lines[0]!.split(',');
   edit(lines, (n) => header.indexOf(n));
   const path = join(work, name);
@@ -122,8 +95,8 @@ afterAll(() => {
 });
 
 describe('preview of the monthly example roster', () => {
-  let json: Run;
-  let table: Run;
+  let json: CliResult;
+  let table: CliResult;
   beforeAll(async () => {
     [json, table] = await Promise.all([
       run('--output', 'json', 'preview', '--roster', ROSTER, '--period', '2026-03'),
@@ -151,7 +124,7 @@ describe('preview of the monthly example roster', () => {
 
   test('JSON: an executive with opening YTD balances is paid exactly as the pay engine computes', () => {
     const doc = JSON.parse(json.stdout) as PreviewDocument;
-    const employees = parseRoster(readFileSync(join(root, ROSTER), 'utf8'), ROSTER);
+    const employees = parseRoster(readFileSync(join(REPO_ROOT, ROSTER), 'utf8'), ROSTER);
     const executive = employees.find((e) => e.employeeId === 'E00007')!;
     expect(executive.openingYtd.gross).toBeGreaterThan(0);
     const expected = computePayslip(
@@ -186,8 +159,8 @@ describe('preview of the monthly example roster', () => {
 });
 
 describe('preview of the hourly biweekly example with its timesheet', () => {
-  let json: Run;
-  let table: Run;
+  let json: CliResult;
+  let table: CliResult;
   beforeAll(async () => {
     const args = ['preview', '--roster', HOURLY_ROSTER, '--timesheet', TIMESHEET, '--period', HOURLY_PERIOD];
     [json, table] = await Promise.all([
@@ -205,14 +178,14 @@ describe('preview of the hourly biweekly example with its timesheet', () => {
     expectTotalsToBeSums(doc);
     // Gross recomputed from the CSV files themselves: rate × (regular + 1.5 × overtime).
     const rates = new Map(
-      readFileSync(join(root, HOURLY_ROSTER), 'utf8')
+      readFileSync(join(REPO_ROOT, HOURLY_ROSTER), 'utf8')
         .trimEnd()
         .split('\n')
         .slice(1)
         .map((line) => line.split(','))
         .map((cells) => [cells[0]!, cents(cells[6]!)]),
     );
-    const hours = readFileSync(join(root, TIMESHEET), 'utf8').trimEnd().split('\n').slice(1);
+    const hours = readFileSync(join(REPO_ROOT, TIMESHEET), 'utf8').trimEnd().split('\n').slice(1);
     const withOvertime = hours.map((line) => line.split(',')).filter((cells) => cents(cells[2]!) > 0);
     expect(withOvertime.length).toBeGreaterThan(0);
     for (const [id, regular, overtime] of withOvertime) {

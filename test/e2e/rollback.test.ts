@@ -5,11 +5,9 @@
  * missing `--reason` change nothing; a second rollback is a no-op; a run paid months ago ends
  * COMPENSATION_FAILED naming the employees whose credits need manual recovery.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balancesByAccount } from '../../src/core/ledger.js';
 import type { ExecutionPort } from '../../src/core/ports.js';
@@ -17,15 +15,14 @@ import { generateRosterCsv } from '../../src/core/rosterGenerator.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
 import { StateMachineName } from '../../src/core/saga/functions.js';
 import { AchFileKind, FundingKind } from '../../src/core/saga/records.js';
-import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
-import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
-import { createExecutionPort, executionArnOf, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
+import { type AwsClients, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
+import type { AwsSagaPorts } from '../../src/infra/aws/sagaPorts.js';
+import { executionArnOf, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
 import { parseAchFile } from '../../src/infra/bank/parseAchFile.js';
-import { readHostRecord } from '../../src/infra/local/hostRecord.js';
-import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
+import { createCli, EMPLOYER_BANK_FLAGS } from '../support/cli.js';
+import { attachLocal } from '../support/localAttach.js';
+import { until } from '../support/until.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'bin', 'payroll-ops.js');
 const EMPLOYER = 'rollbk';
 const EMPLOYEES = 6;
 const ROSTER_CSV = generateRosterCsv({ count: EMPLOYEES, seed: 5, payFrequency: 'monthly', idPrefix: 'R' });
@@ -49,45 +46,14 @@ const CURRENT_RUN = `${EMPLOYER}-${currentMonth}-regular`;
 const STUCK_RUN = `${EMPLOYER}-${stuckMonth}-regular`;
 const OLD_RUN = `${EMPLOYER}-${oldMonth}-regular`;
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let home: string;
 let rosterFile: string;
 let clients: AwsClients | undefined;
 let ports: AwsSagaPorts;
 let executions: ExecutionPort;
-const hostPids = new Set<number>();
-
-function payrollOps(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      {
-        cwd: root,
-        env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1', USER: 'e2e-operator' },
-        timeout: 90_000,
-        maxBuffer: 16 << 20,
-      },
-      (error, stdout, stderr) => {
-        const pid = readHostRecord(home)?.pid;
-        if (pid !== undefined) hostPids.add(pid);
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function ok(...args: string[]): Promise<Result> {
-  const result = await payrollOps(...args);
-  expect(result.code, `${args.join(' ')}\n${result.stderr}`).toBe(0);
-  return result;
-}
+const cli = createCli({ home: () => home, env: { USER: 'e2e-operator' } });
+const payrollOps = (...args: string[]) => cli.run(args);
+const ok = (...args: string[]) => cli.ok(args);
 
 /** Everything a rollback could change, to show that a refused one changed nothing. */
 async function snapshot(runId: string) {
@@ -121,38 +87,17 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'payroll-ops-rollback-'));
   rosterFile = join(home, 'roster.csv');
   writeFileSync(rosterFile, ROSTER_CSV);
-  await ok(
-    'employer',
-    'set',
-    EMPLOYER,
-    '--name',
-    'Rollback Test Co',
-    '--funding-routing',
-    '021000021',
-    '--funding-account',
-    '000123456789',
-    '--ach-company-id',
-    '1123456789',
-  );
+  await ok('employer', 'set', EMPLOYER, '--name', 'Rollback Test Co', ...EMPLOYER_BANK_FLAGS);
   await ok('employees', 'import', rosterFile, '--employer', EMPLOYER);
   // Paid today, so the reversal window is open; and a month paid long ago, so it is closed.
   await ok('run', '--period', currentMonth, '--pay-date', today, '--employer', EMPLOYER, '--watch');
   await ok('run', '--period', oldMonth, '--employer', EMPLOYER, '--watch');
-  const endpoints = readHostRecord(home)?.endpoints;
-  if (!endpoints) throw new Error('no local host recorded in the data folder');
-  clients = clientsFor({ kind: 'local', endpoints });
-  ports = createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl: async () => '' });
-  executions = createExecutionPort(clients.sfn, (name) =>
-    stateMachineArn('us-east-1', LOCAL_ACCOUNT_ID, name),
-  );
+  ({ clients, ports, executions } = attachLocal(home));
 }, 180_000);
 
 afterAll(async () => {
   clients?.destroy();
-  await payrollOps('local', 'stop');
-  for (const pid of [...hostPids, readLockOwner(home)?.pid]) {
-    if (pid !== undefined && pid !== process.pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
-  }
+  await cli.stopHosts();
   rmSync(home, { recursive: true, force: true });
 }, 60_000);
 
@@ -314,11 +259,13 @@ describe('rollback of a stuck run', () => {
     await ok('local', 'faults', 'set', 'bank=timeout');
     try {
       await ok('run', '--period', stuckMonth, '--employer', EMPLOYER);
-      const deadline = Date.now() + 30_000;
-      while ((await ports.runs.getRun(STUCK_RUN))?.steps.Disburse?.status !== 'RUNNING') {
-        if (Date.now() > deadline) throw new Error('the run never reached Disburse');
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await until(
+        'the run to reach Disburse',
+        async () =>
+          (await ports.runs.getRun(STUCK_RUN))?.steps.Disburse?.status === 'RUNNING' ? true : undefined,
+        30_000,
+        200,
+      );
     } finally {
       await ok('local', 'faults', 'clear');
     }

@@ -4,75 +4,30 @@
  * goes and again after it ended; totals in `status` against the payslips in the store; a rolled-back
  * run's exit code, compensations and failure; the runs list; unknown runs and bad flags.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCents } from '../../src/core/money.js';
 import type { RunDetail, RunListItem, WatchEvent } from '../../src/core/saga/runView.js';
 import { FORWARD_STEPS } from '../../src/core/saga/steps.js';
-import { clientsFor } from '../../src/infra/aws/clients.js';
-import { createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
-import { readHostRecord } from '../../src/infra/local/hostRecord.js';
-import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
+import { cents, createCli } from '../support/cli.js';
+import { attachLocal } from '../support/localAttach.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'bin', 'payroll-ops.js');
 // Enough employees that the run lasts several seconds: long enough for a second process to join it.
 const EMPLOYEES = 1000;
 const SETUP_PERIOD = '2026-05';
 const LIVE_RUN = 'acme-2026-06-regular';
 const FAILED_RUN = 'acme-2026-07-regular';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let home: string;
-const hostPids = new Set<number>();
-
-function payrollOps(args: readonly string[], timeoutMs = 90_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [cli, ...args],
-      {
-        cwd: root,
-        env: { ...process.env, PAYROLL_OPS_HOME: home, NO_COLOR: '1' },
-        timeout: timeoutMs,
-        maxBuffer: 64 << 20,
-      },
-      (error, stdout, stderr) => {
-        const pid = readHostRecord(home)?.pid;
-        if (pid !== undefined) hostPids.add(pid);
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-async function json<T>(args: readonly string[]): Promise<T> {
-  const result = await payrollOps(['--output', 'json', ...args]);
-  expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
+const cli = createCli({ home: () => home });
+const { run: payrollOps, json } = cli;
 
 function jsonLines(text: string): WatchEvent[] {
   return text
     .trimEnd()
     .split('\n')
     .map((line) => JSON.parse(line) as WatchEvent);
-}
-
-function cents(text: string): number {
-  const value = parseCents(text.replace(/^-/, ''));
-  if (value === undefined) throw new Error(`not an amount: ${text}`);
-  return text.startsWith('-') ? -value : value;
 }
 
 const stepStory = (events: readonly WatchEvent[]) =>
@@ -86,10 +41,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await payrollOps(['local', 'stop'], 30_000);
-  for (const pid of [...hostPids, readLockOwner(home)?.pid]) {
-    if (pid !== undefined && pid !== process.pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
-  }
+  await cli.stopHosts();
   rmSync(home, { recursive: true, force: true });
 }, 60_000);
 
@@ -122,13 +74,8 @@ describe('a completed run', () => {
     expect(run.artifacts.achFile).toMatch(/\.ach$/);
     expect(live.at(-1)).toMatchObject({ totals: run.totals });
 
-    const clients = clientsFor({ kind: 'local', endpoints: readHostRecord(home)!.endpoints });
+    const { clients, ports } = attachLocal(home);
     try {
-      const ports = createSagaPorts({
-        dynamodb: clients.dynamodb,
-        sqs: clients.sqs,
-        queueUrl: () => Promise.reject(new Error('the test only reads')),
-      });
       const payslips = await ports.payslips.listPayslips(LIVE_RUN);
       expect(payslips).toHaveLength(EMPLOYEES);
       const sum = (pick: (a: (typeof payslips)[number]['amounts']) => number) =>

@@ -26,6 +26,7 @@ import { type RunningHost, startHost } from '../../src/infra/local/host.js';
 import { readHostRecord } from '../../src/infra/local/hostRecord.js';
 import { nextFirings } from '../../src/infra/local/scheduler.js';
 import type { LocalApp } from '../../src/infra/resources.js';
+import { until } from '../support/until.js';
 
 /** How often each handler saw each message body. */
 const seen = new Map<string, number>();
@@ -100,15 +101,7 @@ let home: string;
 let host: RunningHost;
 let aws: AwsClients;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, 15_000);
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'payroll-ops-localstack-'));
@@ -132,7 +125,7 @@ describe('the local host', () => {
 
   it('re-enqueues the outbox on start, and the pollers deliver it', async () => {
     expect(host.recovered).toEqual({ executions: [], reenqueued: 1 });
-    await until('the pending payslip to be delivered', async () => seen.get('pending-payslip-7'));
+    await waitFor('the pending payslip to be delivered', async () => seen.get('pending-payslip-7'));
     expect(seen.get('pending-payslip-7')).toBe(1);
   });
 
@@ -189,7 +182,7 @@ describe('SQS (fauxqs) with event source mappings', () => {
 
   it('moves a message whose batch keeps failing to the DLQ after maxReceiveCount', async () => {
     await aws.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl('bank'), MessageBody: 'poison-file-1' }));
-    const dead = await until('the DLQ to hold the poison message', async () => {
+    const dead = await waitFor('the DLQ to hold the poison message', async () => {
       const out = await aws.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl('bank-dlq'),
@@ -210,7 +203,7 @@ describe('SQS (fauxqs) with event source mappings', () => {
         Entries: ['ok-1', 'fail-1', 'ok-2'].map((body, i) => ({ Id: String(i), MessageBody: body })),
       }),
     );
-    await until('the failed message to be redelivered', async () =>
+    await waitFor('the failed message to be redelivered', async () =>
       seen.get('fail-1') === 2 ? true : undefined,
     );
     // Give a wrongly kept success a visibility timeout to come back before counting.

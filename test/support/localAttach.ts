@@ -1,0 +1,37 @@
+/**
+ * SDK clients, the saga's ports and the execution port on a running local host's endpoints, as
+ * the CLI's backend builds them: for tests that check what a command wrote to the store.
+ */
+import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
+import type { ExecutionPort } from '../../src/core/ports.js';
+import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
+import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
+import { createExecutionPort, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
+import { type HostEndpoints, readHostRecord } from '../../src/infra/local/hostRecord.js';
+
+export interface LocalAttachment {
+  /** Open sockets: the caller destroys them. */
+  readonly clients: AwsClients;
+  readonly ports: AwsSagaPorts;
+  readonly executions: ExecutionPort;
+}
+
+export function attachEndpoints(endpoints: HostEndpoints): LocalAttachment {
+  const clients = clientsFor({ kind: 'local', endpoints });
+  const queueUrl = async (name: string) =>
+    (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
+  return {
+    clients,
+    ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl }),
+    executions: createExecutionPort(clients.sfn, (name) =>
+      stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name),
+    ),
+  };
+}
+
+/** Attaches to the host recorded in `home` (the one the CLI started). */
+export function attachLocal(home: string): LocalAttachment {
+  const host = readHostRecord(home);
+  if (!host) throw new Error(`no local host recorded in ${home}`);
+  return attachEndpoints(host.endpoints);
+}
