@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { balancesByAccount } from '../../src/core/ledger.js';
 import type { PayPeriod } from '../../src/core/period.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
@@ -16,12 +15,12 @@ import { parseRoster } from '../../src/core/rosterParser.js';
 import { AchFileKind, FundingKind, type RunRecord, RunType } from '../../src/core/saga/records.js';
 import { startRun } from '../../src/core/saga/startRun.js';
 import { isTerminal } from '../../src/core/saga/steps.js';
-import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
-import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
-import { createExecutionPort, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
+import type { AwsClients } from '../../src/infra/aws/clients.js';
+import type { AwsSagaPorts } from '../../src/infra/aws/sagaPorts.js';
 import { clearFaults, type FaultPlan, writeFaults } from '../../src/infra/local/faults.js';
 import { type RunningHost, startHost } from '../../src/infra/local/host.js';
 import { payrollApp } from '../../src/infra/local/payrollApp.js';
+import { attachEndpoints } from './localAttach.js';
 
 export interface PayrollHarness {
   readonly home: string;
@@ -65,13 +64,7 @@ export function reversiblePeriod(now = new Date()): PayPeriod {
 export async function startPayrollHarness(): Promise<PayrollHarness> {
   const home = mkdtempSync(join(tmpdir(), 'payroll-ops-saga-'));
   const host = await startHost({ home, app: payrollApp({ home }), log: () => {} });
-  const clients = clientsFor({ kind: 'local', endpoints: host.endpoints });
-  const queueUrl = async (name: string) =>
-    (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
-  const ports = createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl });
-  const executions = createExecutionPort(clients.sfn, (name) =>
-    stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name),
-  );
+  const { clients, ports, executions } = attachEndpoints(host.endpoints);
   const executionRunning = async (executionArn: string | undefined): Promise<boolean> => {
     if (!executionArn) return false;
     const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
