@@ -114,7 +114,7 @@ export interface AchStore {
     kind: AchFileKind,
     from: readonly AchStatus[],
     to: AchStatus,
-    patch?: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason'>>,
+    patch?: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason' | 'entryCount'>>,
   ): Promise<AchFileRecord>;
 }
 

@@ -8,7 +8,7 @@ import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computePayslip, sumPayslips } from '../../src/core/payroll/grossToNet.js';
 import { taxTablesFor } from '../../src/core/payroll/taxTables.js';
-import type { RunRecord } from '../../src/core/saga/records.js';
+import { AchFileKind, type RunRecord } from '../../src/core/saga/records.js';
 import {
   CompensationStatus,
   compensationOrder,
@@ -80,6 +80,12 @@ describe('a pay run on the local stack', () => {
     expect(ach.control.entryCount).toBe(paid);
     expect(ach.control.totalCredit).toBe(expected.net);
     expect(ach.batches[0]?.companyEntryDescription).toBe('PAYROLL');
+    // The stored file record carries the file's own counts.
+    const record = await harness.ports.ach.getAchFile(runId, AchFileKind.Credit);
+    expect({ entries: record?.entryCount, total: record?.totalAmount }).toEqual({
+      entries: ach.control.entryCount,
+      total: ach.control.totalCredit,
+    });
   });
 
   it('refuses a second regular run of the same period, naming the existing run', async () => {

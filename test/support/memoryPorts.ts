@@ -307,7 +307,7 @@ export class MemoryAchStore implements AchStore {
     kind: AchFileKind,
     from: readonly AchStatus[],
     to: AchStatus,
-    patch: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason'>> = {},
+    patch: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason' | 'entryCount'>> = {},
   ): Promise<AchFileRecord> {
     const key = `${runId}#${kind}`;
     const file = this.files.get(key);

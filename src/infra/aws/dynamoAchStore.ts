@@ -32,7 +32,7 @@ export class DynamoAchStore implements AchStore {
     kind: AchFileKind,
     from: readonly AchStatus[],
     to: AchStatus,
-    patch: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason'>> = {},
+    patch: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason' | 'entryCount'>> = {},
   ): Promise<AchFileRecord> {
     if (from.length > 0) {
       const names: Record<string, string> = { '#status': 'status' };

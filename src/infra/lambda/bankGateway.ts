@@ -91,6 +91,8 @@ export async function transmitAchFile(
     {
       transmittedAt,
       artifact: name,
+      // The file's own count: employees whose net pay is zero get no entry.
+      entryCount: built.control.entryCount,
     },
   );
   // Only the invocation whose transition won writes the file and the transmission log (duplicate
