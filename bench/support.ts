@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { PayPeriod } from '../src/core/period.js';
 import type { ExecutionPort } from '../src/core/ports.js';
 import { generateRosterCsv } from '../src/core/rosterGenerator.js';
@@ -35,11 +34,9 @@ export async function startBenchHost(name: string): Promise<BenchHost> {
   const home = mkdtempSync(join(tmpdir(), `payroll-ops-bench-${name}-`));
   const host = await startHost({ home, app: payrollApp({ home }), log: () => {} });
   const clients = clientsFor({ kind: 'local', endpoints: host.endpoints });
-  const queueUrl = async (queueName: string) =>
-    (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl ?? '';
   return {
     clients,
-    ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl }),
+    ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs }),
     executions: createExecutionPort(clients.sfn, (n) => stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, n)),
     async close() {
       clients.destroy();

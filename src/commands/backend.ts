@@ -5,6 +5,7 @@
 import { BadInputError } from '../core/errors.js';
 import type { ExecutionPort } from '../core/ports.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../infra/aws/clients.js';
+import { type QueueUrlLookup, queueUrlLookup } from '../infra/aws/queueUrls.js';
 import { type AwsSagaPorts, createSagaPorts } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../infra/aws/sfnExecutions.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
@@ -17,6 +18,8 @@ export interface Backend {
   /** The saga's ports plus the operator's audit trail. */
   readonly ports: AwsSagaPorts;
   readonly executions: ExecutionPort;
+  /** Queue URLs by SQS name, looked up once. */
+  readonly queueUrl: QueueUrlLookup;
   stateMachineArn(name: string): string;
   close(): void;
 }
@@ -41,15 +44,7 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
   }
   const endpoints = await ensureLocalHost(ctx.env.home);
   const clients = clientsFor({ kind: 'local', endpoints }, { userAgent: 'payroll-ops-cli' });
-  const urls = new Map<string, string>();
-  const queueUrl = async (queueName: string): Promise<string> => {
-    const known = urls.get(queueName);
-    if (known) return known;
-    const { GetQueueUrlCommand } = await import('@aws-sdk/client-sqs');
-    const out = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
-    urls.set(queueName, out.QueueUrl ?? '');
-    return out.QueueUrl ?? '';
-  };
+  const queueUrl = queueUrlLookup(clients.sqs);
   const arnOf = (name: string) => stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name);
   return {
     target: LOCAL_TARGET,
@@ -57,6 +52,7 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
     clients,
     ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl }),
     executions: createExecutionPort(clients.sfn, arnOf),
+    queueUrl,
     stateMachineArn: arnOf,
     close: () => clients.destroy(),
   };

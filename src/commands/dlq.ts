@@ -27,21 +27,7 @@ import { type CommandContext, contextFor } from './context.js';
 import { renderTable } from './io/tables.js';
 
 function deadLettersOf(backend: Backend): DeadLetterQueues {
-  const urls = new Map<string, Promise<string>>();
-  return new SqsDeadLetters({
-    sqs: backend.clients.sqs,
-    queueUrl: async (name) => {
-      let url = urls.get(name);
-      if (!url) {
-        const { GetQueueUrlCommand } = await import('@aws-sdk/client-sqs');
-        url = backend.clients.sqs
-          .send(new GetQueueUrlCommand({ QueueName: name }))
-          .then((out) => out.QueueUrl ?? '');
-        urls.set(name, url);
-      }
-      return url;
-    },
-  });
+  return new SqsDeadLetters({ sqs: backend.clients.sqs, queueUrl: backend.queueUrl });
 }
 
 function failuresOf(backend: Backend): MessageFailureStore {

@@ -79,11 +79,3 @@ export function sumCents(values: Iterable<number>): Cents {
   for (const value of values) total += value;
   return total as Cents;
 }
-
-export function minCents(a: Cents, b: Cents): Cents {
-  return (a < b ? a : b) as Cents;
-}
-
-export function maxCents(a: Cents, b: Cents): Cents {
-  return (a > b ? a : b) as Cents;
-}

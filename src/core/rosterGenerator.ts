@@ -6,7 +6,8 @@
 import { abaCheckDigit } from './aba.js';
 import type { PayFrequency } from './period.js';
 
-export const ROSTER_COLUMNS = [
+/** The header the generator writes, in the column order of examples/roster.csv. */
+const GENERATED_HEADER = [
   'employee_id',
   'name',
   'pay_type',
@@ -212,7 +213,7 @@ export function generateRosterCsv(options: RosterGeneratorOptions): string {
   const paidBefore = options.periodsAlreadyPaid ?? 2;
   const banks = bankPool(random, 40);
   const width = Math.max(5, String(options.count).length);
-  const lines: string[] = [ROSTER_COLUMNS.join(',')];
+  const lines: string[] = [GENERATED_HEADER.join(',')];
   for (let i = 1; i <= options.count; i++) {
     const roll = random();
     const filing = roll < 0.5 ? 'single' : roll < 0.88 ? 'married_jointly' : 'head_of_household';

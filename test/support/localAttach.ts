@@ -2,7 +2,6 @@
  * SDK clients, the saga's ports and the execution port on a running local host's endpoints, as
  * the CLI's backend builds them: for tests that check what a command wrote to the store.
  */
-import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import type { ExecutionPort } from '../../src/core/ports.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
 import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
@@ -18,11 +17,9 @@ export interface LocalAttachment {
 
 export function attachEndpoints(endpoints: HostEndpoints): LocalAttachment {
   const clients = clientsFor({ kind: 'local', endpoints });
-  const queueUrl = async (name: string) =>
-    (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl ?? '';
   return {
     clients,
-    ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl }),
+    ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs }),
     executions: createExecutionPort(clients.sfn, (name) =>
       stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name),
     ),

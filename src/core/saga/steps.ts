@@ -26,10 +26,6 @@ export const COMPENSABLE_STEPS: readonly StepName[] = FORWARD_STEPS.filter(
   (step) => step !== StepName.CloseRun,
 );
 
-export function isStepName(value: string): value is StepName {
-  return (FORWARD_STEPS as readonly string[]).includes(value);
-}
-
 /** The compensations to run when `failed` fails, last-in-first-out (the failed step first: it may have half-applied). */
 export function compensationOrder(failed: StepName): readonly StepName[] {
   const index = FORWARD_STEPS.indexOf(failed);

@@ -61,6 +61,13 @@ function expressionParts(
   };
 }
 
+/** The request fields of an optional condition expression. */
+function conditionParts(condition: Expression | undefined) {
+  return condition
+    ? { ConditionExpression: condition.expression, ...expressionParts(condition.names, condition.values) }
+    : {};
+}
+
 export class DataTable {
   constructor(
     readonly documents: DynamoDBDocumentClient,
@@ -86,12 +93,7 @@ export class DataTable {
         new PutCommand({
           TableName: this.name,
           Item: item,
-          ...(condition
-            ? {
-                ConditionExpression: condition.expression,
-                ...expressionParts(condition.names, condition.values),
-              }
-            : {}),
+          ...conditionParts(condition),
         }),
       );
       return true;
@@ -128,12 +130,7 @@ export class DataTable {
         new DeleteCommand({
           TableName: this.name,
           Key: key,
-          ...(condition
-            ? {
-                ConditionExpression: condition.expression,
-                ...expressionParts(condition.names, condition.values),
-              }
-            : {}),
+          ...conditionParts(condition),
         }),
       );
       return true;

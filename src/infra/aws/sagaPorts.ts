@@ -19,6 +19,7 @@ import { DynamoPayslipStore } from './dynamoPayslipStore.js';
 import { DynamoRosterStore } from './dynamoRosterStore.js';
 import { DynamoRunStore } from './dynamoRunStore.js';
 import { DynamoTimesheetStore } from './dynamoTimesheetStore.js';
+import { type QueueUrlLookup, queueUrlLookup } from './queueUrls.js';
 import { SqsOutbox } from './sqsOutbox.js';
 import { DATA_TABLE_NAME } from './tables.js';
 
@@ -29,8 +30,8 @@ export interface SagaPortsOptions {
   readonly sqs: SQSClient;
   /** Defaults to `payroll-ops-data`. */
   readonly tableName?: string;
-  /** The URL of a queue by its SQS name (e.g. `payroll-ops-bank-gateway`); looked up once per queue. */
-  readonly queueUrl: (queueName: string) => Promise<string>;
+  /** The URL of a queue by its SQS name; by default looked up once per queue with `sqs`. */
+  readonly queueUrl?: QueueUrlLookup;
   readonly clock?: Clock;
   /** Tuning of bulk writes (calls in flight, retries of unprocessed items). */
   readonly batch?: BatchWriteOptions;
@@ -67,14 +68,11 @@ export function createSagaPorts(options: SagaPortsOptions): AwsSagaPorts {
     ledger: new DynamoLedgerStore(table),
     ach: new DynamoAchStore(table),
     deliveries: new DynamoDeliveryStore(table),
-    outbox: new SqsOutbox({ table, sqs: options.sqs, queueUrl: options.queueUrl }),
+    outbox: new SqsOutbox({
+      table,
+      sqs: options.sqs,
+      queueUrl: options.queueUrl ?? queueUrlLookup(options.sqs),
+    }),
     audit: new DynamoAuditStore(table),
   };
-}
-
-export function createAuditStore(options: {
-  readonly dynamodb: DynamoDBClient;
-  readonly tableName?: string;
-}): AuditStore {
-  return new DynamoAuditStore(dataTable(options));
 }

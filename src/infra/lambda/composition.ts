@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SagaPorts } from '../../core/ports.js';
 import { FunctionName } from '../../core/saga/functions.js';
 import { DynamoMessageFailureStore } from '../aws/dynamoMessageFailureStore.js';
@@ -35,18 +35,8 @@ export function createPayrollBackend(options: PayrollBackendOptions): PayrollBac
   // Requests go to the configured endpoint, not the queue URL's host: the same on AWS, and on the
   // embedded stack, whose queue URLs name a virtual host that need not resolve.
   const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  const urls = new Map<string, Promise<string>>();
-  const queueUrl = (queueName: string): Promise<string> => {
-    let url = urls.get(queueName);
-    if (!url) {
-      url = sqs.send(new GetQueueUrlCommand({ QueueName: queueName })).then((out) => out.QueueUrl ?? '');
-      url.catch(() => urls.delete(queueName));
-      urls.set(queueName, url);
-    }
-    return url;
-  };
   const sfn = new SFNClient({});
-  const ports = createSagaPorts({ dynamodb, sqs, queueUrl });
+  const ports = createSagaPorts({ dynamodb, sqs });
   const idempotency: IdempotencyOptions = {
     client: dynamodb,
     tableName: IDEMPOTENCY_TABLE_NAME,

@@ -1,14 +1,9 @@
 /** Records the local Step Functions service keeps on disk. Times are epoch milliseconds. */
 
-export const ExecutionStatus = {
-  Running: 'RUNNING',
-  Succeeded: 'SUCCEEDED',
-  Failed: 'FAILED',
-  TimedOut: 'TIMED_OUT',
-  Aborted: 'ABORTED',
-  PendingRedrive: 'PENDING_REDRIVE',
-} as const;
-export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
+// The statuses of the Step Functions API, as the saga's ExecutionPort reads them.
+import { ExecutionStatus } from '../../../core/ports.js';
+
+export { ExecutionStatus };
 
 export const StateMachineType = { Standard: 'STANDARD', Express: 'EXPRESS' } as const;
 export type StateMachineType = (typeof StateMachineType)[keyof typeof StateMachineType];
