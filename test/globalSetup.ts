@@ -4,7 +4,7 @@
  * newer than the last build. A lock folder keeps concurrent test runs from building at once.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,8 @@ function build(): void {
       `[globalSetup] tsc reported type errors; testing the emitted build anyway:\n${output}`,
     );
   }
+  // As `npm run build` does: the bin must be executable for `npx payroll-ops`.
+  chmodSync(builtCli, 0o755);
 }
 
 export default function setup(project: TestProject): void {
