@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { validateRouting } from '../../src/core/aba.js';
 import { BadInputError } from '../../src/core/errors.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
+import { ytdOf, ZERO_YTD } from '../../src/core/ytd.js';
 
 const HEADER =
   'employee_id,name,pay_type,pay_frequency,filing_status,annual_salary,hourly_rate,w4_step2,w4_dependents,' +
@@ -52,7 +53,7 @@ describe('validateRouting (ABA check digit: weights 3, 7, 1)', () => {
 
 describe('parseRoster: valid rosters', () => {
   test('reads every field: amounts in cents, 401(k) in hundredths of a percent, W-4 and opening YTD', () => {
-    const [employee] = parseRoster(roster(ALICE), 'roster.csv');
+    const [employee] = parseRoster(roster(ALICE), 'roster.csv', { defaultTaxYear: 2026 });
     expect(employee).toEqual({
       employeeId: 'E1',
       name: 'Alice Adams',
@@ -70,7 +71,14 @@ describe('parseRoster: valid rosters', () => {
       },
       pretax401kBasisPoints: 550,
       pretaxSection125: 12_025,
-      openingYtd: { gross: 1_700_000, ssWages: 1_680_000, medicareWages: 1_680_000, futaWages: 700_000 },
+      openingYtd: ytdOf({
+        gross: 1_700_000,
+        ssWages: 1_680_000,
+        medicareWages: 1_680_000,
+        futaWages: 700_000,
+      }),
+      // No ytd_tax_year column: the opening balances belong to the year of the import.
+      openingTaxYear: 2026,
     });
   });
 
@@ -85,7 +93,7 @@ describe('parseRoster: valid rosters', () => {
       deductions: 0,
       extraWithholding: 0,
     });
-    expect(employee!.openingYtd).toEqual({ gross: 0, ssWages: 0, medicareWages: 0, futaWages: 0 });
+    expect(employee!.openingYtd).toEqual(ZERO_YTD);
   });
 
   test('columns may come in any order and optional ones may be left out', () => {
