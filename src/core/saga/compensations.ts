@@ -10,6 +10,7 @@
 import { isReversible } from '../bankingDays.js';
 import { OperationFailedError, TransientError } from '../errors.js';
 import {
+  disbursementJournalId,
   disbursementReversalJournal,
   payrollJournalId,
   reversalJournalId,
@@ -216,7 +217,12 @@ async function undoDisburse(ports: SagaPorts, run: RunRecord): Promise<Outcome> 
   const returns = reversal.returns ?? [];
   const returned = sumCents(returns.map((r) => r.amount));
   const recovered = reversal.totalAmount - returned;
-  await ports.ledger.postJournal(disbursementReversalJournal(run.runId, recovered));
+  // The disbursement journal is posted once the step sees its credits transmitted; a step that
+  // failed first left none, and then the cash that went out and came back nets to nothing.
+  const journals = await ports.ledger.listJournals(run.runId);
+  if (journals.some((journal) => journal.id === disbursementJournalId(run.runId))) {
+    await ports.ledger.postJournal(disbursementReversalJournal(run.runId, recovered));
+  }
   if (returns.length > 0) {
     const ids = returns.map((r) => r.employeeId);
     throw new OperationFailedError(
@@ -318,6 +324,7 @@ export async function recordCompensationFailure(
   for (const older of COMPENSABLE_STEPS.slice(0, Math.max(0, failedAt)).reverse()) {
     const latest = latestCompensation(run, older);
     if (latest && isSettled(latest.status)) continue;
+    // biome-ignore lint/suspicious/noConsole: debug
     await ports.runs.recordCompensation(input.runId, {
       step: older,
       status: CompensationStatus.NotRun,
