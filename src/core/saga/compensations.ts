@@ -24,6 +24,7 @@ import {
   AchFileKind,
   type AchFileRecord,
   AchStatus,
+  type CompensationRecord,
   FundingKind,
   PayslipStatus,
   type RunRecord,
@@ -260,9 +261,18 @@ const UNDO: Readonly<
   PublishPayslips: undoPublishPayslips,
 };
 
-/** The latest record of a step's compensation, if any. */
-export function latestCompensation(run: RunRecord, step: StepName) {
-  return run.compensations.findLast((c) => c.step === step);
+/**
+ * What a step's compensation amounts to over all its records. Once any attempt settled it, it is
+ * settled for good — COMPENSATED wins over NOTHING_TO_UNDO, since a duplicate attempt that found
+ * nothing left to undo does not hide the one that undid it. Otherwise the latest failure or NOT_RUN.
+ */
+export function compensationOf(run: RunRecord, step: StepName): CompensationRecord | undefined {
+  const records = run.compensations.filter((c) => c.step === step);
+  return (
+    records.find((c) => c.status === CompensationStatus.Compensated) ??
+    records.find((c) => c.status === CompensationStatus.NothingToUndo) ??
+    records.at(-1)
+  );
 }
 
 export async function compensate(
@@ -271,7 +281,7 @@ export async function compensate(
 ): Promise<Outcome> {
   if (input.step === StepName.CloseRun) return nothing('closing has no effect of its own to undo');
   const run = await requireRun(ports, input.runId);
-  const prior = latestCompensation(run, input.step);
+  const prior = compensationOf(run, input.step);
   if (prior && isSettled(prior.status)) return { status: prior.status, detail: prior.detail ?? '' };
   const outcome = await UNDO[input.step](ports, run);
   await ports.runs.recordCompensation(input.runId, { step: input.step, at: ports.clock.now(), ...outcome });
@@ -322,7 +332,7 @@ export async function recordCompensationFailure(
   const run = await requireRun(ports, input.runId);
   const failedAt = COMPENSABLE_STEPS.indexOf(input.step);
   for (const older of COMPENSABLE_STEPS.slice(0, Math.max(0, failedAt)).reverse()) {
-    const latest = latestCompensation(run, older);
+    const latest = compensationOf(run, older);
     if (latest && isSettled(latest.status)) continue;
     // biome-ignore lint/suspicious/noConsole: debug
     await ports.runs.recordCompensation(input.runId, {
@@ -342,7 +352,7 @@ export async function finishRollback(
   const run = await requireRun(ports, input.runId);
   if (run.status === RunStatus.FailedToStart) return { status: run.status };
   const unsettled = COMPENSABLE_STEPS.some((step) => {
-    const latest = latestCompensation(run, step);
+    const latest = compensationOf(run, step);
     return latest !== undefined && !isSettled(latest.status);
   });
   const status = unsettled ? RunStatus.CompensationFailed : RunStatus.RolledBack;

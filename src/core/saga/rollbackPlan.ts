@@ -12,6 +12,7 @@ import { type Cents, sumCents, ZERO } from '../money.js';
 import type { IsoDate } from '../period.js';
 import { ExecutionStatus, type ExecutionSummary } from '../ports.js';
 import type { BankAccountType } from '../roster.js';
+import { compensationOf } from './compensations.js';
 import {
   type AchFileRecord,
   AchStatus,
@@ -253,15 +254,9 @@ function summaryOf(run: RunRecord, decision: RollbackDecision, steps: number): s
   }
 }
 
-/** The latest compensation record of each step: a failure followed by a success counts as done. */
+/** Each step's compensation as it stands (compensationOf): a failure followed by a success counts as done. */
 function latestCompensations(run: RunRecord): CompensationRecord[] {
-  const latest = new Map<StepName, CompensationRecord>();
-  for (const record of run.compensations) {
-    const known = latest.get(record.step);
-    // compensate() never records again after a settled record, so a settled one is final.
-    if (!known || !isSettled(known.status)) latest.set(record.step, record);
-  }
-  return COMPENSABLE_STEPS.flatMap((step) => latest.get(step) ?? []);
+  return COMPENSABLE_STEPS.flatMap((step) => compensationOf(run, step) ?? []);
 }
 
 /** Compensable steps whose effect exists or may exist, and that no compensation has undone yet. */

@@ -6,7 +6,7 @@
  */
 import { maskAccount } from '../mask.js';
 import { formatCents } from '../money.js';
-import { latestCompensation } from '../saga/compensations.js';
+import { compensationOf } from '../saga/compensations.js';
 import { AchStatus, type PayslipRecord } from '../saga/records.js';
 import { RunStatus, StepName } from '../saga/steps.js';
 import {
@@ -284,7 +284,7 @@ function mirrorProblems(original: AchFileView, mirror: AchFileView): string[] {
  */
 function unreversedCredits(data: VerifyData): VerifyCheck {
   const { credit, reversal } = data.ach;
-  const latest = latestCompensation(data.run, StepName.Disburse);
+  const latest = compensationOf(data.run, StepName.Disburse);
   const why = latest ? `Disburse compensation ${latest.status}` : 'no rollback reached Disburse';
   if (!reversal) return pass(CheckName.AchReversal, `credits not reversed (${why})`);
   if (reversal.record.status !== AchStatus.Transmitted) {

@@ -4,7 +4,7 @@
  * has come back. An older step undone while a newer one is still standing (its compensation
  * FAILED or NOT_RUN) is exactly the state that refunds an employer whose employees kept the pay.
  */
-import { latestCompensation } from '../saga/compensations.js';
+import { compensationOf } from '../saga/compensations.js';
 import { COMPENSABLE_STEPS, CompensationStatus, isSettled } from '../saga/steps.js';
 import { CheckName, type VerifyCheck, type VerifyData, verdict } from './verifyCheck.js';
 
@@ -12,16 +12,16 @@ export function checkCompensationOrder(data: VerifyData): VerifyCheck {
   const { run } = data;
   const problems: string[] = [];
   COMPENSABLE_STEPS.forEach((older, index) => {
-    if (latestCompensation(run, older)?.status !== CompensationStatus.Compensated) return;
+    if (compensationOf(run, older)?.status !== CompensationStatus.Compensated) return;
     for (const newer of COMPENSABLE_STEPS.slice(index + 1)) {
-      const latest = latestCompensation(run, newer);
+      const latest = compensationOf(run, newer);
       if (latest && !isSettled(latest.status)) {
         problems.push(`${older} was undone while the compensation of ${newer} is ${latest.status}`);
       }
     }
   });
   const halted = COMPENSABLE_STEPS.filter((step) => {
-    const latest = latestCompensation(run, step);
+    const latest = compensationOf(run, step);
     return latest !== undefined && !isSettled(latest.status);
   });
   return verdict(

@@ -5,7 +5,7 @@
  */
 import type { Journal } from '../ledger.js';
 import type { YtdBalances } from '../roster.js';
-import { latestCompensation } from '../saga/compensations.js';
+import { compensationOf } from '../saga/compensations.js';
 import type {
   AchFileRecord,
   ChunkSnapshot,
@@ -153,7 +153,7 @@ export function rollbackBegan(data: VerifyData): boolean {
  * NOT_RUN compensation leaves the effect standing, which the checks then expect to find intact.
  */
 export function undone(data: VerifyData, step: StepName): boolean {
-  const latest = latestCompensation(data.run, step);
+  const latest = compensationOf(data.run, step);
   return (
     latest?.status === CompensationStatus.Compensated || latest?.status === CompensationStatus.NothingToUndo
   );

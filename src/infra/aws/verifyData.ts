@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { describeError } from '../../core/errors.js';
 import type { SagaPorts } from '../../core/ports.js';
-import { latestCompensation } from '../../core/saga/compensations.js';
+import { compensationOf } from '../../core/saga/compensations.js';
 import { ytdContributions } from '../../core/saga/forward.js';
 import {
   AchFileKind,
@@ -69,8 +69,7 @@ async function artifactOf(
 const MAX_RUNS_PER_EMPLOYER = 10_000;
 
 function ytdState(run: RunRecord): YtdRunContribution['state'] | undefined {
-  if (latestCompensation(run, StepName.CalculatePay)?.status === CompensationStatus.Compensated)
-    return undefined;
+  if (compensationOf(run, StepName.CalculatePay)?.status === CompensationStatus.Compensated) return undefined;
   if (run.steps.CloseRun?.status === StepStatus.Succeeded) return 'held';
   return run.steps.CloseRun ? 'uncertain' : undefined;
 }
