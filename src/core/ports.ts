@@ -58,12 +58,18 @@ export interface RunStore {
   listRuns(options: { readonly employerId?: string; readonly limit: number }): Promise<readonly RunRecord[]>;
 }
 
+/** Who holds a lock, and since when (ISO 8601). */
+export interface LockHolder {
+  readonly holder: string;
+  readonly acquiredAt: string;
+}
+
 export interface PeriodLockStore {
   /**
    * Takes the lock for `runId`, or returns the run that holds it. Re-acquiring one's own lock
    * succeeds; `replacing` takes over a lock its holder no longer needs (a closed run).
    */
-  acquire(lockKey: string, runId: string, replacing?: string): Promise<{ readonly holder: string }>;
+  acquire(lockKey: string, runId: string, replacing?: string): Promise<LockHolder>;
   /** Releases the lock if `runId` holds it; returns whether it did. */
   release(lockKey: string, runId: string): Promise<boolean>;
   holder(lockKey: string): Promise<string | undefined>;

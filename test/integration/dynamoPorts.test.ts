@@ -193,16 +193,24 @@ describe('once-only writes', () => {
 
 describe('the period lock', () => {
   it('has one holder; a second run learns who holds it, and only the holder can release it', async () => {
-    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-a')).toEqual({ holder: 'run-a' });
-    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-b')).toEqual({ holder: 'run-a' });
-    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-a')).toEqual({ holder: 'run-a' });
+    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-a')).toMatchObject({ holder: 'run-a' });
+    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-b')).toMatchObject({ holder: 'run-a' });
+    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-a')).toMatchObject({ holder: 'run-a' });
 
     expect(await ports.locks.release('acme#2026-03#regular', 'run-b')).toBe(false);
     expect(await ports.locks.holder('acme#2026-03#regular')).toBe('run-a');
 
     expect(await ports.locks.release('acme#2026-03#regular', 'run-a')).toBe(true);
     expect(await ports.locks.holder('acme#2026-03#regular')).toBeUndefined();
-    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-b')).toEqual({ holder: 'run-b' });
+    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-b')).toMatchObject({ holder: 'run-b' });
+
+    // A closed holder is taken over only by naming it: a stale guess changes nothing.
+    expect(await ports.locks.acquire('acme#2026-03#regular', 'run-c', 'run-a')).toMatchObject({
+      holder: 'run-b',
+    });
+    const taken = await ports.locks.acquire('acme#2026-03#regular', 'run-c', 'run-b');
+    expect(taken.holder).toBe('run-c');
+    expect(Date.parse(taken.acquiredAt)).not.toBeNaN();
   });
 });
 

@@ -16,6 +16,7 @@ import type {
   DeliveryStore,
   FundingStore,
   LedgerStore,
+  LockHolder,
   OnceResult,
   Outbox,
   PayslipStore,
@@ -127,12 +128,18 @@ export class MemoryRunStore implements RunStore {
 
 export class MemoryLockStore implements PeriodLockStore {
   readonly holders = new Map<string, string>();
+  readonly since = new Map<string, string>();
 
-  async acquire(lockKey: string, runId: string, replacing?: string): Promise<{ readonly holder: string }> {
+  constructor(private readonly clock: Clock) {}
+
+  async acquire(lockKey: string, runId: string, replacing?: string): Promise<LockHolder> {
     const holder = this.holders.get(lockKey);
-    if (holder !== undefined && holder !== replacing) return { holder };
+    if (holder !== undefined && holder !== replacing && holder !== runId) {
+      return { holder, acquiredAt: this.since.get(lockKey) ?? '' };
+    }
     this.holders.set(lockKey, runId);
-    return { holder: runId };
+    this.since.set(lockKey, this.clock.now());
+    return { holder: runId, acquiredAt: this.clock.now() };
   }
 
   async release(lockKey: string, runId: string): Promise<boolean> {
@@ -484,10 +491,11 @@ export interface MemoryPorts extends SagaPorts {
 }
 
 export function createMemoryPorts(options: { readonly clock?: SettableClock } = {}): MemoryPorts {
+  const clock = options.clock ?? fixedClock('2026-01-01T00:00:00.000Z');
   return {
-    clock: options.clock ?? fixedClock('2026-01-01T00:00:00.000Z'),
+    clock,
     runs: new MemoryRunStore(),
-    locks: new MemoryLockStore(),
+    locks: new MemoryLockStore(clock),
     roster: new MemoryRosterStore(),
     ytd: new MemoryYtdLedger(),
     timesheets: new MemoryTimesheetStore(),

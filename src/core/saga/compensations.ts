@@ -334,7 +334,6 @@ export async function recordCompensationFailure(
   for (const older of COMPENSABLE_STEPS.slice(0, Math.max(0, failedAt)).reverse()) {
     const latest = compensationOf(run, older);
     if (latest && isSettled(latest.status)) continue;
-    // biome-ignore lint/suspicious/noConsole: debug
     await ports.runs.recordCompensation(input.runId, {
       step: older,
       status: CompensationStatus.NotRun,

@@ -11,7 +11,7 @@
  * its missing execution and marked FAILED_TO_START.
  */
 import { OperationFailedError, TransientError } from '../errors.js';
-import type { Clock, ExecutionPort, PeriodLockStore, RunStore } from '../ports.js';
+import type { Clock, ExecutionPort, LockHolder, PeriodLockStore, RunStore } from '../ports.js';
 import type { RunRecord } from './records.js';
 import { isOpen, RunStatus } from './steps.js';
 
@@ -25,6 +25,10 @@ export interface EmployerLockPorts {
 /** A PENDING run older than this without an execution was left by a start that died. */
 export const STALE_PENDING_MS = 120_000;
 const TAKEOVER_ATTEMPTS = 5;
+
+function ageMs(ports: Pick<EmployerLockPorts, 'clock'>, since: string): number {
+  return Date.parse(ports.clock.now()) - Date.parse(since);
+}
 
 export function employerLockKey(employerId: string): string {
   return `${employerId}#open-run`;
@@ -46,11 +50,17 @@ export class EmployerBusyError extends OperationFailedError {
 }
 
 /** Whether the run holding the lock still needs it. */
-async function stillOpen(ports: EmployerLockPorts, run: RunRecord | undefined): Promise<boolean> {
-  if (!run || !isOpen(run.status)) return false;
+async function stillOpen(
+  ports: EmployerLockPorts,
+  run: RunRecord | undefined,
+  lock: LockHolder,
+): Promise<boolean> {
+  // A start takes the lock before it writes the run record: a fresh lock without a record is a
+  // start under way, not an abandoned one.
+  if (!run) return !(ageMs(ports, lock.acquiredAt) > STALE_PENDING_MS);
+  if (!isOpen(run.status)) return false;
   if (run.status !== RunStatus.Pending || ports.executions === undefined) return true;
-  const age = Date.parse(ports.clock.now()) - Date.parse(run.startedAt);
-  if (!(age > STALE_PENDING_MS)) return true;
+  if (!(ageMs(ports, run.startedAt) > STALE_PENDING_MS)) return true;
   if (await ports.executions.describePayRun(run.runId)) return true;
   // Its start died between writing the record and starting the execution.
   return !(await ports.runs.transitionRun(run.runId, [RunStatus.Pending], {
@@ -73,10 +83,11 @@ export async function claimEmployer(
   const key = employerLockKey(employerId);
   let replacing: string | undefined;
   for (let attempt = 0; attempt < TAKEOVER_ATTEMPTS; attempt++) {
-    const { holder } = await ports.locks.acquire(key, runId, replacing);
+    const lock = await ports.locks.acquire(key, runId, replacing);
+    const { holder } = lock;
     if (holder === runId) return;
     const open = await ports.runs.getRun(holder);
-    if (await stillOpen(ports, open)) throw new EmployerBusyError(employerId, open, holder);
+    if (await stillOpen(ports, open, lock)) throw new EmployerBusyError(employerId, open, holder);
     replacing = holder;
   }
   throw new TransientError(

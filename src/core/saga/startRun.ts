@@ -178,7 +178,6 @@ async function settleFailedStart(
 export async function startRun(ports: StartRunPorts, command: StartRunCommand): Promise<StartedRun> {
   checkStartLimits(command);
   await employerMustExist(ports.roster, command.employerId);
-  const startedAt = ports.clock.now();
   const lockKey = periodLockKey(command.employerId, command.period, command.runType);
   const runId = lockKey
     ? await nextRegularRunId(ports, command, lockKey)
@@ -191,6 +190,8 @@ export async function startRun(ports: StartRunPorts, command: StartRunCommand): 
       throw new RunExistsError(await ports.runs.getRun(holder), holder, command.period);
     }
   }
+  // The run starts once it holds its employer: runs of one employer never overlap in time.
+  const startedAt = ports.clock.now();
   // Two concurrent starts of the same run id pass the (re-entrant) locks together: the record is
   // created once, and the start that did not create it is the duplicate. It releases nothing.
   if ((await ports.runs.createRun(newRun(command, runId, startedAt))) === 'already-written') {

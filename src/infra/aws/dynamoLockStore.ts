@@ -1,6 +1,6 @@
 /** Period and employer locks: a conditional put owned by one run, released only by that run. */
 import { TransientError } from '../../core/errors.js';
-import type { PeriodLockStore } from '../../core/ports.js';
+import type { LockHolder, PeriodLockStore } from '../../core/ports.js';
 import type { DataTable } from './dataTable.js';
 import { keys } from './keys.js';
 
@@ -13,10 +13,11 @@ export class DynamoLockStore implements PeriodLockStore {
     private readonly now: () => string,
   ) {}
 
-  async acquire(lockKey: string, runId: string, replacing?: string): Promise<{ readonly holder: string }> {
+  async acquire(lockKey: string, runId: string, replacing?: string): Promise<LockHolder> {
     for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
+      const acquiredAt = this.now();
       const taken = await this.table.put(
-        { ...keys.lock(lockKey), lockKey, holder: runId, acquiredAt: this.now() },
+        { ...keys.lock(lockKey), lockKey, holder: runId, acquiredAt },
         replacing === undefined
           ? { expression: 'attribute_not_exists(pk) OR holder = :runId', values: { ':runId': runId } }
           : {
@@ -24,9 +25,10 @@ export class DynamoLockStore implements PeriodLockStore {
               values: { ':runId': runId, ':replacing': replacing },
             },
       );
-      if (taken) return { holder: runId };
-      const holder = await this.holder(lockKey);
-      if (holder !== undefined) return { holder };
+      if (taken) return { holder: runId, acquiredAt };
+      const item = await this.table.get(keys.lock(lockKey));
+      if (typeof item?.holder === 'string')
+        return { holder: item.holder, acquiredAt: String(item.acquiredAt) };
     }
     throw new TransientError(
       'LOCK_CONTENDED',

@@ -83,6 +83,17 @@ describe('runs of one employer are serialised', () => {
     expect(await ports.locks.holder(employerLockKey(EMPLOYER))).toBe(second.runId);
   });
 
+  it('treats a fresh lock whose run record is not written yet as a start under way, not a stale lock', async () => {
+    const { ports, start } = await setUp();
+    // Another start took the lock a moment ago and is about to write its record.
+    await ports.locks.acquire(employerLockKey(EMPLOYER), 'acme-2026-01-regular');
+    await expect(startRun(start, regular('2026-02'))).rejects.toMatchObject({ code: 'EMPLOYER_BUSY' });
+    expect(ports.runs.runs.size).toBe(0);
+    // Had that start died there, the lock would be taken over once stale.
+    ports.clock.set(new Date(Date.parse(NOW) + STALE_PENDING_MS + 1_000).toISOString());
+    expect((await startRun(start, regular('2026-02'))).runId).toBe('acme-2026-02-regular');
+  });
+
   it('marks a PENDING run whose start died before its execution FAILED_TO_START, once it is stale', async () => {
     const { ports, executions, start } = await setUp();
     const first = await startRun(start, regular('2026-01'));

@@ -324,7 +324,7 @@ describe('rolling back a completed run', () => {
 
     const lockKey = periodLockKey(EMPLOYER, PERIOD, RunType.Regular)!;
     expect(await ports.locks.holder(lockKey)).toBeUndefined();
-    expect(await ports.locks.acquire(lockKey, `${runId}-r2`)).toEqual({ holder: `${runId}-r2` });
+    expect(await ports.locks.acquire(lockKey, `${runId}-r2`)).toMatchObject({ holder: `${runId}-r2` });
 
     // The run is out of the ledger again: each employee is back at the opening balance.
     const restored = await ports.ytd.entries(EMPLOYER, 2026);

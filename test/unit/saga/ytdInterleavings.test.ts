@@ -39,12 +39,11 @@ import {
   CompensationStatus,
   compensationOrder,
   isOpen,
-  RunStatus,
   StepName,
   StepStatus,
 } from '../../../src/core/saga/steps.js';
 import { failedChecks, verifyRun } from '../../../src/core/verify/verifyRun.js';
-import { addYtd, openingYtdFor, payslipContribution, ytdOf, ZERO_YTD } from '../../../src/core/ytd.js';
+import { addYtd, openingYtdFor, payslipContribution, ZERO_YTD } from '../../../src/core/ytd.js';
 import { gatherVerifyData } from '../../../src/infra/aws/verifyData.js';
 import {
   type ArtifactStore,
