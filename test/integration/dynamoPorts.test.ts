@@ -14,6 +14,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { abaCheckDigit } from '../../src/core/aba.js';
 import { InfrastructureError, TransientError } from '../../src/core/errors.js';
@@ -34,8 +35,10 @@ import {
 import { CompensationStatus, RunStatus, StepName, StepStatus } from '../../src/core/saga/steps.js';
 import { ZERO_YTD } from '../../src/core/ytd.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/infra/aws/clients.js';
+import { DataTable } from '../../src/infra/aws/dataTable.js';
+import { DynamoRosterStore } from '../../src/infra/aws/dynamoRosterStore.js';
 import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
-import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../../src/infra/aws/tables.js';
+import { DATA_TABLE_NAME, PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../../src/infra/aws/tables.js';
 import { type Emulator, startDynalite, startSqs } from '../../src/infra/local/emulators.js';
 import { keyName, keyType } from '../../src/infra/resources.js';
 
@@ -403,7 +406,7 @@ describe('runs', () => {
 });
 
 describe('roster, timesheets, chunks and deliveries', () => {
-  it('upserts employees reporting created and updated, and keeps YTD balances per tax year', async () => {
+  it('upserts employees reporting created and updated, and reads them back one by one', async () => {
     const first = Array.from({ length: 60 }, (_, i) => employee(i));
     expect(await ports.roster.upsertEmployees('roster-co', first)).toEqual({ created: 60, updated: 0 });
     const second = [
@@ -419,6 +422,40 @@ describe('roster, timesheets, chunks and deliveries', () => {
 
     expect(await ports.roster.getEmployee('roster-co', 'E00061')).toEqual(employee(61));
     expect(await ports.roster.getEmployee('roster-co', 'E99999')).toBeUndefined();
+  });
+
+  it('keeps the old roster whole when an import dies half-way, and the next import clears what it left', async () => {
+    const old = Array.from({ length: 30 }, (_, i) => employee(i));
+    await ports.roster.upsertEmployees('atomic-co', old);
+    // An import whose writes fail after the first batch (a throttled table, a killed process).
+    class FailingTable extends DataTable {
+      private batches = 0;
+      override async writeAll(requests: Parameters<DataTable['writeAll']>[0]): Promise<void> {
+        if (this.batches++ > 0) throw new InfrastructureError('DYNAMODB_FAILED', 'DynamoDB went away.');
+        await super.writeAll(requests.slice(0, 25));
+        throw new InfrastructureError('DYNAMODB_FAILED', 'DynamoDB went away mid-import.');
+      }
+    }
+    const failing = new DynamoRosterStore(
+      new FailingTable(DynamoDBDocumentClient.from(dynamodb), DATA_TABLE_NAME),
+    );
+    const renamed = Array.from({ length: 40 }, (_, i) => ({ ...employee(i), name: `Renamed ${i}` }));
+    await expect(failing.upsertEmployees('atomic-co', renamed)).rejects.toThrow(/mid-import/);
+
+    const after = await ports.roster.listEmployees('atomic-co');
+    expect(after).toHaveLength(30);
+    expect(after.every((e) => e.name.startsWith('Employee '))).toBe(true);
+
+    // The next import succeeds, and the half-written version is gone from the table.
+    await ports.roster.upsertEmployees('atomic-co', renamed);
+    const items = await ports.roster.listEmployees('atomic-co');
+    expect(items).toHaveLength(40);
+    expect(items.every((e) => e.name.startsWith('Renamed '))).toBe(true);
+    const raw = await new DataTable(DynamoDBDocumentClient.from(dynamodb), DATA_TABLE_NAME).query({
+      pk: 'EMPLOYER#atomic-co',
+      skPrefix: 'EMPLOYEE#',
+    });
+    expect(raw).toHaveLength(40);
   });
 
   it('replaces a run’s timesheets, stores chunk snapshots whole, and never lets a late delivery undo a retraction', async () => {
