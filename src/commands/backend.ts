@@ -8,6 +8,7 @@ import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../infra/aws/clie
 import { type QueueUrlLookup, queueUrlLookup } from '../infra/aws/queueUrls.js';
 import { type AwsSagaPorts, createSagaPorts } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../infra/aws/sfnExecutions.js';
+import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import type { CommandContext } from './context.js';
 
@@ -43,7 +44,10 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
     );
   }
   const endpoints = await ensureLocalHost(ctx.env.home);
-  const clients = clientsFor({ kind: 'local', endpoints }, { userAgent: 'payroll-ops-cli' });
+  const clients = clientsFor(
+    { kind: 'local', endpoints, credentials: localCredentials(ctx.env.home) },
+    { userAgent: 'payroll-ops-cli' },
+  );
   const queueUrl = queueUrlLookup(clients.sqs);
   const arnOf = (name: string) => stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name);
   return {

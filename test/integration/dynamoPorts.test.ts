@@ -31,21 +31,19 @@ import {
   RunType,
 } from '../../src/core/saga/records.js';
 import { CompensationStatus, RunStatus, StepName, StepStatus } from '../../src/core/saga/steps.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/infra/aws/clients.js';
+import { LOCAL_REGION } from '../../src/infra/aws/clients.js';
 import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
 import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../../src/infra/aws/tables.js';
-import { type Emulator, startDynalite, startSqs } from '../../src/infra/local/emulators.js';
 import { keyName, keyType } from '../../src/infra/resources.js';
+import { type SignedEmulators, startSignedEmulators } from '../support/signedEmulators.js';
 
 let home: string;
-let dynamo: Emulator;
-let queues: Emulator;
+let emulators: SignedEmulators;
 let dynamodb: DynamoDBClient;
 let sqs: SQSClient;
 let ports: AwsSagaPorts;
 const now = '2026-03-31T15:00:00.000Z';
 
-const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 const zero = 0 as Cents;
 const ZERO_YTD: YtdBalances = { gross: zero, ssWages: zero, medicareWages: zero, futaWages: zero };
 
@@ -88,9 +86,10 @@ async function createTables(client: DynamoDBClient): Promise<void> {
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'payroll-ops-dynamo-ports-'));
   vi.stubEnv('PAYROLL_OPS_HOME', home);
-  [dynamo, queues] = await Promise.all([startDynalite(join(home, 'dynamodb')), startSqs()]);
-  dynamodb = new DynamoDBClient({ ...local, endpoint: dynamo.url });
-  sqs = new SQSClient({ ...local, endpoint: queues.url });
+  emulators = await startSignedEmulators(home);
+  const local = { region: LOCAL_REGION, credentials: emulators.credentials, endpoint: emulators.endpoint };
+  dynamodb = new DynamoDBClient(local);
+  sqs = new SQSClient({ ...local, useQueueUrlAsEndpoint: false });
   await createTables(dynamodb);
   for (const queue of PAYROLL_QUEUES) await sqs.send(new CreateQueueCommand({ QueueName: queue.name }));
   ports = createSagaPorts({
@@ -104,7 +103,7 @@ beforeAll(async () => {
 afterAll(async () => {
   dynamodb?.destroy();
   sqs?.destroy();
-  await Promise.all([dynamo?.close(), queues?.close()]);
+  await emulators?.close();
   vi.unstubAllEnvs();
   if (home) await rm(home, { recursive: true, force: true });
 });
@@ -473,7 +472,12 @@ describe('audit records', () => {
 
 describe('SDK errors at the boundary', () => {
   it('turns an unreachable endpoint into a retryable TransientError', async () => {
-    const unreachable = new DynamoDBClient({ ...local, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const unreachable = new DynamoDBClient({
+      region: LOCAL_REGION,
+      credentials: emulators.credentials,
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+    });
     const broken = createSagaPorts({ dynamodb: unreachable, sqs, queueUrl: async () => '' });
     try {
       const failure = await broken.runs.getRun('any').catch((error: unknown) => error);

@@ -3,6 +3,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListExecutionsCommand, ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { clientsFor } from '../aws/clients.js';
+import { localCredentials } from './credentials.js';
 import { findRunningHost } from './ensureHost.js';
 import type { HostEndpoints, HostMode } from './hostRecord.js';
 
@@ -52,7 +53,11 @@ async function countExecutions(sfn: SFNClient): Promise<number> {
 export async function localStatus(home: string, now = Date.now()): Promise<LocalStatus> {
   const record = await findRunningHost(home);
   if (!record) return { running: false, home };
-  const clients = clientsFor({ kind: 'local', endpoints: record.endpoints });
+  const clients = clientsFor({
+    kind: 'local',
+    endpoints: record.endpoints,
+    credentials: localCredentials(home),
+  });
   try {
     const [tables, queues, executions] = await Promise.all([
       clients.dynamodb.send(new ListTablesCommand({})).then((out) => out.TableNames?.length ?? 0),
