@@ -101,7 +101,7 @@ function notReady(home: string, why: string): InfrastructureError {
   const reason = startFailure(home);
   return new InfrastructureError(
     'LOCAL_HOST_NOT_READY',
-    `The local host ${why}${reason ? `: ${reason}` : ''} (log: ${homePaths(home).log}).`,
+    `The local host ${why}${reason ? `: ${reason.replace(/\.$/, '')}` : ''}; its log is ${homePaths(home).log}.`,
     { details: { log: homePaths(home).log } },
   );
 }
