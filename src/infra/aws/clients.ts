@@ -9,12 +9,13 @@
 import '../node20.js';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalCredentials } from '../local/credentials.js';
 import type { HostEndpoints } from '../local/hostRecord.js';
+import { documentsSdk, dynamodbSdk, sfnSdk, sqsSdk } from './sdk.js';
 
 // The SDK warns about Node 20 on every client construction unless told not to; the CLI runs on
 // Node 20 by design, so the notice is noise for operators. Set before any client is built.
@@ -65,11 +66,11 @@ export function clientsFor(target: TargetConfig, options: ClientOptions = {}): A
         credentials: { accessKeyId, secretAccessKey },
         requestHandler: { httpAgent },
       };
-      sfn = new SFNClient({ ...local, endpoint: target.endpoints.stepfunctions });
-      dynamodb = new DynamoDBClient({ ...local, endpoint: target.endpoints.dynamodb });
+      sfn = new sfnSdk.SFNClient({ ...local, endpoint: target.endpoints.stepfunctions });
+      dynamodb = new dynamodbSdk.DynamoDBClient({ ...local, endpoint: target.endpoints.dynamodb });
       // fauxqs names queues by a virtual host (sqs.<region>.localhost) that need not resolve: send to
       // the endpoint, not to the queue URL's host.
-      sqs = new SQSClient({ ...local, endpoint: target.endpoints.sqs, useQueueUrlAsEndpoint: false });
+      sqs = new sqsSdk.SQSClient({ ...local, endpoint: target.endpoints.sqs, useQueueUrlAsEndpoint: false });
       break;
     }
     case 'aws': {
@@ -81,13 +82,13 @@ export function clientsFor(target: TargetConfig, options: ClientOptions = {}): A
         requestHandler: { httpsAgent },
         ...(target.profile ? { profile: target.profile } : {}),
       };
-      sfn = new SFNClient(aws);
-      dynamodb = new DynamoDBClient(aws);
-      sqs = new SQSClient(aws);
+      sfn = new sfnSdk.SFNClient(aws);
+      dynamodb = new dynamodbSdk.DynamoDBClient(aws);
+      sqs = new sqsSdk.SQSClient(aws);
       break;
     }
   }
-  const documents = DynamoDBDocumentClient.from(dynamodb, {
+  const documents = documentsSdk.DynamoDBDocumentClient.from(dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });
   return {
