@@ -10,6 +10,7 @@ import { type AwsSagaPorts, createSagaPorts } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../infra/aws/sfnExecutions.js';
 import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
+import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import type { CommandContext } from './context.js';
 
 export interface Backend {
@@ -43,6 +44,7 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
       `Target ${ctx.globals.target} is not known here; only the built-in local target is available until payroll-ops deploy records an AWS target. Use --target local.`,
     );
   }
+  ensurePrivateFolder(ctx.env.home, (message) => ctx.io.warn(message));
   const endpoints = await ensureLocalHost(ctx.env.home);
   const clients = clientsFor(
     { kind: 'local', endpoints, credentials: localCredentials(ctx.env.home) },

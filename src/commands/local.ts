@@ -11,6 +11,7 @@ import type { RunRecord } from '../core/saga/records.js';
 import { RunStatus } from '../core/saga/steps.js';
 import { ensureLocalHost, findRunningHost, stopLocalHost } from '../infra/local/ensureHost.js';
 import { type HostEndpoints, HostMode, homePaths } from '../infra/local/hostRecord.js';
+import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import type { LocalStatus } from '../infra/local/status.js';
 import { type CommandContext, contextFor } from './context.js';
 
@@ -51,6 +52,7 @@ async function startForeground({ env, io }: CommandContext): Promise<void> {
 }
 
 async function startDetached({ env, io }: CommandContext): Promise<void> {
+  ensurePrivateFolder(env.home, (message) => io.warn(message));
   const already = await findRunningHost(env.home);
   const endpoints =
     already?.endpoints ?? (await ensureLocalHost(env.home, { mode: HostMode.Detached, idleShutdownMs: 0 }));
@@ -195,6 +197,7 @@ export function registerLocal(program: Command): void {
     )
     .action(async (_raw: unknown, command: Command) => {
       const { env, io } = contextFor(command);
+      if (existsSync(env.home)) ensurePrivateFolder(env.home, (message) => io.warn(message));
       // Counting tables, queues and executions needs the SDK: loaded for this command only.
       const { localStatus } = await import('../infra/local/status.js');
       renderStatus(await localStatus(env.home), io);

@@ -9,6 +9,7 @@ import { LOCAL_REGION } from '../infra/aws/clients.js';
 import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost, findRunningHost } from '../infra/local/ensureHost.js';
 import { HostMode } from '../infra/local/hostRecord.js';
+import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import { requireLocalTarget } from './backend.js';
 import { contextFor } from './context.js';
 
@@ -34,6 +35,7 @@ Examples:
       const ctx = contextFor(command);
       requireLocalTarget(ctx, 'local env');
       const { home } = ctx.env;
+      ensurePrivateFolder(home, (message) => ctx.io.warn(message));
       const endpoints = await ensureLocalHost(home);
       const { accessKeyId, secretAccessKey } = localCredentials(home);
       const variables = {

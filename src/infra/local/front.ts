@@ -99,8 +99,10 @@ export function createFront(options: FrontOptions): Server {
       plain(res, 413, { __type: 'RequestEntityTooLargeException', message: 'Request body too large.' }, true);
       return;
     }
-    const request = forwarded(req, body);
-    const verdict = await verifySignature(request, credentials);
+    const verdict = await verifySignature(
+      { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body },
+      credentials,
+    );
     if (!verdict.ok) {
       sendAuthError(res, target, verdict.failure, verdict.message);
       return;
@@ -113,7 +115,7 @@ export function createFront(options: FrontOptions): Server {
       });
       return;
     }
-    await emulator.handle(request, withoutCors(res));
+    await emulator.handle(forwarded(req, body), withoutCors(res));
   };
   return createLimitedServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
