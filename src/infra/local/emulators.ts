@@ -173,6 +173,7 @@ export async function startSqs(): Promise<Emulator> {
   const app = buildApp({ logger: false });
   await app.ready();
   const requests = inFlight();
+  let closing: Promise<void> | undefined;
   return {
     handle: (request, res) =>
       requests.track(
@@ -190,10 +191,10 @@ export async function startSqs(): Promise<Emulator> {
           res.end(answer.rawPayload);
         })(),
       ),
-    close: async () => {
-      // Pending long polls are answered by fauxqs's shutdown; give the rest a moment.
-      await requests.drained(DRAIN_MS);
-      await app.close();
+    // fauxqs's shutdown answers pending long polls at once; then what is left gets a moment.
+    close: () => {
+      closing ??= app.close().then(() => requests.drained(DRAIN_MS));
+      return closing;
     },
   };
 }
