@@ -108,6 +108,15 @@ function reasonOf(body: string): string {
   }
 }
 
+/** The request target as a URL; undefined for one no URL parser accepts (`//`, `http://[`). */
+function parseTarget(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://127.0.0.1');
+  } catch {
+    return undefined;
+  }
+}
+
 function decodeSegments(values: readonly string[]): string[] | undefined {
   try {
     return values.map(decodeURIComponent);
@@ -121,23 +130,18 @@ export function createApiServer(deps: ApiDeps): Server {
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    } catch {
-      url = new URL('http://127.0.0.1/');
-      if (authorized(req.headers.authorization, deps.token)) {
-        deps.log(`api ${method} (unparseable target): 400 the request target is not a path`);
-        sendAndClose(res, 400, 'Bad Request: the request target is not a path.');
-        return;
-      }
-    }
-    if (url.pathname === HEALTH_PATH) {
+    const url = parseTarget(req.url);
+    if (url?.pathname === HEALTH_PATH) {
       send(res, 200, { status: 'ok' });
       return;
     }
     if (!authorized(req.headers.authorization, deps.token)) {
       send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+      return;
+    }
+    if (!url) {
+      deps.log(`api ${method} (unparseable target): 400 the request target is not a path`);
+      sendAndClose(res, 400, 'Bad Request: the request target is not a path.');
       return;
     }
     let found: { compiled: CompiledRoute; values: string[] } | undefined;

@@ -8,7 +8,7 @@
  * vitest (TypeScript sources) hostMain.ts, loaded with tsx (a dev dependency).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -80,14 +80,17 @@ export function spawnDetachedHost(home: string, options: SpawnOptions = {}): Chi
   }
 }
 
+const logSize = (home: string): number => statSync(homePaths(home).log, { throwIfNoEntry: false })?.size ?? 0;
+
 /**
- * Why the host could not start, as it said in its log: the host writes one `could not start:`
- * line; anything else (a crash of Node itself) is summed up by its last line, never a stack trace.
+ * Why the host could not start, as it said in its log after `offset` (what earlier hosts wrote is
+ * not its story): the host writes one `could not start:` line; anything else (a crash of Node
+ * itself) is summed up by its last line, never a stack trace.
  */
-function startFailure(home: string): string {
+function startFailure(home: string, offset: number): string {
   let lines: string[];
   try {
-    lines = readFileSync(homePaths(home).log, 'utf8').trimEnd().split('\n');
+    lines = readFileSync(homePaths(home).log).subarray(offset).toString('utf8').trimEnd().split('\n');
   } catch {
     return '';
   }
@@ -97,8 +100,8 @@ function startFailure(home: string): string {
   return meaningful.at(-1)?.trim() ?? '';
 }
 
-function notReady(home: string, why: string): InfrastructureError {
-  const reason = startFailure(home);
+function notReady(home: string, why: string, logOffset: number): InfrastructureError {
+  const reason = startFailure(home, logOffset);
   return new InfrastructureError(
     'LOCAL_HOST_NOT_READY',
     `The local host ${why}${reason ? `: ${reason.replace(/\.$/, '')}` : ''}; its log is ${homePaths(home).log}.`,
@@ -113,12 +116,15 @@ export async function ensureLocalHost(home: string, options: EnsureOptions = {})
   const deadline = Date.now() + (options.timeoutMs ?? READY_TIMEOUT_MS);
   let child: ChildProcess | undefined;
   let exitCode: number | null | undefined;
+  let logOffset = 0;
   while (Date.now() < deadline) {
     // Another process may be starting a host already: then wait for it rather than compete.
     const holder = await queryHostLock(home);
     if (holder?.record) return holder.record.endpoints;
     if (!holder && (child === undefined || exitCode !== undefined)) {
-      if (child !== undefined) throw notReady(home, `exited (code ${exitCode}) before it was ready`);
+      if (child !== undefined)
+        throw notReady(home, `exited (code ${exitCode}) before it was ready`, logOffset);
+      logOffset = logSize(home);
       child = spawnDetachedHost(home, options);
       child.once('exit', (code) => {
         exitCode = code;
@@ -129,6 +135,7 @@ export async function ensureLocalHost(home: string, options: EnsureOptions = {})
   throw notReady(
     home,
     `did not become ready within ${Math.round((options.timeoutMs ?? READY_TIMEOUT_MS) / 1000)} s`,
+    logOffset,
   );
 }
 

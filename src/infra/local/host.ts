@@ -1,8 +1,10 @@
 /**
- * The embedded local stack: one process owns one data folder and serves DynamoDB (dynalite),
- * SQS (fauxqs), Step Functions, and an HTTP API on 127.0.0.1, runs the app's handlers in-process
- * (Lambda), its SQS pollers (event source mappings) and its schedules (EventBridge Scheduler).
- * On start it recovers: executions that were RUNNING are redriven, pending work is re-enqueued.
+ * The embedded local stack: one process owns one data folder (lock.ts) and serves DynamoDB
+ * (dynalite), SQS (fauxqs) and Step Functions behind one signature-checking front (front.ts),
+ * and an HTTP API, on 127.0.0.1; runs the app's handlers in-process (Lambda), its SQS pollers
+ * (event source mappings) and its schedules (EventBridge Scheduler). Everything it writes is
+ * private to the folder's owner. On start it recovers: executions that were RUNNING are
+ * redriven, pending work is re-enqueued.
  */
 import { mkdirSync } from 'node:fs';
 import { describeError } from '../../core/errors.js';

@@ -8,8 +8,9 @@
  * - On Linux it is in the abstract namespace, so it has no file to delete, and the kernel
  *   releases it the moment the holder dies, SIGKILL included: there is no stale state to detect.
  *   Its name is an HMAC of the folder's real path keyed with the folder's secret (from the 0600
- *   credentials file), so another user can neither compute it in advance to squat it, nor find
- *   which abstract socket belongs to which folder.
+ *   credentials file), so another user cannot compute it in advance to squat it. (Abstract names
+ *   are visible in /proc/net/unix while bound, so one seen could be taken after the host dies:
+ *   the next start then fails saying so, and no client trusts the squatter, see below.)
  * - Elsewhere (macOS, BSD) it is `host.sock` in the 0700 data folder, removed when found dead.
  *   There deleting the socket file does lose the lock; LevelDB's own lock (fcntl) on dynamodb/
  *   then still keeps a second host from opening the data, which fails with one clear line.
