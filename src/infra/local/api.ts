@@ -9,7 +9,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { describeError } from '../../core/errors.js';
 import type { ApiRouteSpec } from '../resources.js';
-import { createLimitedServer, HEALTH_PATH } from './http.js';
+import { createLimitedServer, HEALTH_PATH, readLimitedBody, TOO_LARGE } from './http.js';
 import type { LambdaInvoker } from './lambdaRuntime.js';
 
 export interface ApiDeps {
@@ -64,30 +64,6 @@ function send(
 /** A refusal that ends the connection: what is left of the request is not worth reading. */
 const sendAndClose = (res: ServerResponse, status: number, message: string) =>
   send(res, status, { message }, { connection: 'close' });
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
-}
 
 /** A handler's answer in payload format 2.0: a `{statusCode, ...}` response, or any JSON as 200. */
 function normalize(result: unknown): { status: number; body: string; headers: Record<string, string> } {
@@ -161,15 +137,13 @@ export function createApiServer(deps: ApiDeps): Server {
       send(res, 404, { message: 'Not Found' });
       return;
     }
-    let body: string;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge)) throw error;
+    const received = await readLimitedBody(req, MAX_BODY_BYTES);
+    if (received === TOO_LARGE) {
       deps.log(`api ${method} ${url.pathname}: 413 the body exceeds 1 MiB`);
       sendAndClose(res, 413, 'Request Entity Too Large: the body exceeds 1 MiB.');
       return;
     }
+    const body = received.toString('utf8');
     const { route, params } = found.compiled;
     const values = found.values;
     const event = {

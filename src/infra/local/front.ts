@@ -11,7 +11,7 @@ import { describeError } from '../../core/errors.js';
 import { type AwsService, isAwsService, sendAuthError, serviceOfTarget } from './authErrors.js';
 import type { LocalCredentials } from './credentials.js';
 import type { Emulator, ForwardedRequest } from './emulators.js';
-import { createLimitedServer, HEALTH_PATH } from './http.js';
+import { createLimitedServer, HEALTH_PATH, readLimitedBody, TOO_LARGE } from './http.js';
 import { AuthFailure, verifySignature } from './sigv4Verifier.js';
 
 export interface FrontOptions {
@@ -25,31 +25,6 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Request headers that only a browser sends, and that make an emulator answer with CORS. */
 const BROWSER_HEADERS = /^(origin|access-control-request-.*)$/i;
 const CORS_HEADER = /^access-control-/i;
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.removeAllListeners('data');
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
 
 function plain(res: ServerResponse, status: number, body: unknown, close = false): void {
   const text = JSON.stringify(body);
@@ -91,11 +66,8 @@ export function createFront(options: FrontOptions): Server {
       sendAuthError(res, target, AuthFailure.Missing, 'Request is missing Authentication Token');
       return;
     }
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge)) throw error;
+    const body = await readLimitedBody(req, MAX_BODY_BYTES);
+    if (body === TOO_LARGE) {
       plain(res, 413, { __type: 'RequestEntityTooLargeException', message: 'Request body too large.' }, true);
       return;
     }

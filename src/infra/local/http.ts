@@ -1,5 +1,5 @@
 /** Small HTTP helpers for the host's servers: limits, loopback-only listening, prompt closing. */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { InfrastructureError } from '../../core/errors.js';
 
@@ -52,6 +52,32 @@ export function createLimitedServer(listener: RequestListener): Server {
   server.keepAliveTimeout = ServerLimits.keepAliveTimeoutMs;
   server.on('clientError', answerClientError);
   return server;
+}
+
+/** A body over the limit: not read further; the caller answers 413 and closes the connection. */
+export const TOO_LARGE = 'too-large' as const;
+
+/** The request body, or TOO_LARGE as soon as its declared or received size passes `maxBytes`. */
+export function readLimitedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | typeof TOO_LARGE> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
+      resolve(TOO_LARGE);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        resolve(TOO_LARGE);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 /** Listens on 127.0.0.1 only (never on the network), on a free port unless one is given. */
