@@ -48,8 +48,11 @@ interface DynaliteDbModule {
 /** How long requests in flight may take to finish when the host stops. */
 const DRAIN_MS = 3_000;
 
-/** Headers that describe one hop of HTTP, not the message: the front sets its own. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date']);
+/**
+ * Headers not passed on from fauxqs's answer: those of one hop of HTTP (the front sets its own)
+ * and any CORS header (none ever leaves the host).
+ */
+const DROPPED_HEADERS = /^(connection|keep-alive|transfer-encoding|content-length|date|access-control-.*)$/i;
 
 /** A readable request as Node's http server would hand it over: the buffered body, then the end. */
 function incomingMessage(request: ForwardedRequest): Readable & ForwardedRequest {
@@ -185,7 +188,7 @@ export async function startSqs(): Promise<Emulator> {
             payload: request.body,
           });
           const headers = Object.fromEntries(
-            Object.entries(answer.headers).filter(([name]) => !HOP_HEADERS.has(name.toLowerCase())),
+            Object.entries(answer.headers).filter(([name]) => !DROPPED_HEADERS.test(name)),
           );
           res.writeHead(answer.statusCode, { ...headers, 'content-length': answer.rawPayload.length });
           res.end(answer.rawPayload);
