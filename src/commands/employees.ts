@@ -1,13 +1,23 @@
 /** `payroll-ops employees import|list`: the roster in the store, the same CSV format as `preview`. */
 import type { Command } from 'commander';
+import { BadInputError } from '../core/errors.js';
+import { Limits } from '../core/limits.js';
 import { maskAccount } from '../core/mask.js';
 import { formatCents } from '../core/money.js';
+import { AVAILABLE_TAX_YEARS } from '../core/payroll/taxTables.js';
 import type { Employee } from '../core/roster.js';
 import { parseRoster } from '../core/rosterParser.js';
 import { employerMustExist } from '../core/saga/validateRun.js';
+import { ytdBeforeRun } from '../core/ytd.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { contextFor } from './context.js';
+import {
+  type EmployeeYear,
+  employeeDetailJson,
+  employeeJson,
+  renderEmployeeDetail,
+} from './io/employeeRender.js';
 import { renderTable } from './io/tables.js';
 import { readInputFile } from './readInputFile.js';
 
@@ -15,23 +25,6 @@ export const DEFAULT_EMPLOYER = 'acme';
 
 export function requireEmployer(backend: Backend, employerId: string): Promise<void> {
   return employerMustExist(backend.ports.roster, employerId);
-}
-
-export function employeeJson(employee: Employee) {
-  return {
-    employeeId: employee.employeeId,
-    name: employee.name,
-    payType: employee.payType,
-    payFrequency: employee.payFrequency,
-    filingStatus: employee.filingStatus,
-    annualSalary: employee.annualSalary === undefined ? null : formatCents(employee.annualSalary),
-    hourlyRate: employee.hourlyRate === undefined ? null : formatCents(employee.hourlyRate),
-    bank: {
-      routing: employee.bank.routing,
-      account: maskAccount(employee.bank.account),
-      accountType: employee.bank.accountType,
-    },
-  };
 }
 
 export function registerEmployees(program: Command): void {
@@ -44,9 +37,13 @@ export function registerEmployees(program: Command): void {
     .action(async (file: string, raw: { employer: string }, command: Command) => {
       const ctx = contextFor(command);
       // Parse and validate everything before touching the store: bad input writes nothing.
-      const roster = parseRoster(readInputFile('FILE', file), file);
+      // Opening balances without a ytd_tax_year belong to the year of the import.
+      const roster = parseRoster(readInputFile('FILE', file), file, {
+        defaultTaxYear: new Date().getUTCFullYear(),
+      });
       const counts = await withBackend(ctx, async (backend) => {
         await requireEmployer(backend, raw.employer);
+        await refuseOverLimit(backend, raw.employer, roster);
         const result = await backend.ports.roster.upsertEmployees(raw.employer, roster);
         await recordAudit(ctx, backend, {
           action: 'employees.import',
@@ -93,4 +90,64 @@ export function registerEmployees(program: Command): void {
       );
       ctx.io.info(`${list.length} employees.`);
     });
+  employees
+    .command('show <id>')
+    .description('one employee with year-to-date balances per tax year and the runs applied to them')
+    .option('--employer <id>', 'employer', DEFAULT_EMPLOYER)
+    .addHelpText('after', '\nExample:\n  $ payroll-ops employees show E0001 --employer acme --output json')
+    .action(async (employeeId: string, raw: { employer: string }, command: Command) => {
+      const ctx = contextFor(command);
+      const { employee, years } = await withBackend(ctx, async (backend) => {
+        await requireEmployer(backend, raw.employer);
+        const found = await backend.ports.roster.getEmployee(raw.employer, employeeId);
+        if (!found) {
+          throw new BadInputError(
+            'EMPLOYEE_NOT_FOUND',
+            `Employee ${employeeId} is not on employer ${raw.employer}'s roster; see payroll-ops employees list --employer ${raw.employer}.`,
+          );
+        }
+        return { employee: found, years: await employeeYears(backend, raw.employer, found) };
+      });
+      if (ctx.io.json) ctx.io.dataJson(employeeDetailJson(employee, years));
+      else ctx.io.data(renderEmployeeDetail(employee, years));
+    });
+}
+
+/**
+ * The tax years worth showing: the year of the opening balances, the current year, and every
+ * year the pay engine has tables for in which a run was applied.
+ */
+async function employeeYears(
+  backend: Backend,
+  employerId: string,
+  employee: Employee,
+): Promise<EmployeeYear[]> {
+  const candidates = new Set([employee.openingTaxYear, new Date().getUTCFullYear(), ...AVAILABLE_TAX_YEARS]);
+  const years: EmployeeYear[] = [];
+  for (const taxYear of [...candidates].sort((a, b) => a - b)) {
+    const entry = await backend.ports.ytd.entry(employerId, employee.employeeId, taxYear);
+    const shown =
+      entry !== undefined || taxYear === employee.openingTaxYear || taxYear === new Date().getUTCFullYear();
+    if (!shown) continue;
+    years.push({ taxYear, balances: ytdBeforeRun(employee, taxYear, entry), runs: entry?.runs ?? [] });
+  }
+  return years;
+}
+
+/** An import may not take an employer past the largest roster whose totals are proven exact. */
+async function refuseOverLimit(
+  backend: Backend,
+  employerId: string,
+  roster: readonly Employee[],
+): Promise<void> {
+  if (roster.length === 0) return;
+  const existing = await backend.ports.roster.listEmployees(employerId);
+  const ids = new Set(existing.map((employee) => employee.employeeId));
+  for (const employee of roster) ids.add(employee.employeeId);
+  if (ids.size > Limits.maxEmployees) {
+    throw new BadInputError(
+      'ROSTER_TOO_LARGE',
+      `Employer ${employerId} would have ${ids.size.toLocaleString('en-US')} employees; the limit is ${Limits.maxEmployees.toLocaleString('en-US')}. Split the roster across employers.`,
+    );
+  }
 }

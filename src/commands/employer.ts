@@ -2,21 +2,15 @@
 import type { Command } from 'commander';
 import { validateRouting } from '../core/aba.js';
 import { BadInputError } from '../core/errors.js';
+import { checkEmployerId } from '../core/limits.js';
 import { maskAccount } from '../core/mask.js';
 import type { Employer } from '../core/saga/records.js';
 import { recordAudit } from './auditTrail.js';
 import { withBackend } from './backend.js';
 import { contextFor } from './context.js';
 
-const EMPLOYER_ID = /^[a-z0-9][a-z0-9_-]{0,29}$/;
-
 export function parseEmployer(id: string, raw: Record<string, string | undefined>): Employer {
-  if (!EMPLOYER_ID.test(id)) {
-    throw new BadInputError(
-      'BAD_EMPLOYER_ID',
-      `Employer id ${id} is not valid; use 1–30 lower-case letters, digits, - or _ (it becomes part of run ids).`,
-    );
-  }
+  checkEmployerId(id, 'Employer id');
   const name = raw.name?.trim() ?? '';
   if (name.length === 0 || name.length > 23) {
     throw new BadInputError(
@@ -28,7 +22,7 @@ export function parseEmployer(id: string, raw: Record<string, string | undefined
   if (!validateRouting(routing)) {
     throw new BadInputError(
       'BAD_FUNDING_ROUTING',
-      `--funding-routing ${routing}: not a nine-digit routing number with a valid ABA check digit; correct it.`,
+      `--funding-routing ${routing}: not a nine-digit routing number with an assigned prefix (01–12, 21–32, 61–72, 80) and a valid ABA check digit; correct it.`,
     );
   }
   const account = raw.fundingAccount ?? '';

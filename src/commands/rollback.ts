@@ -10,6 +10,7 @@ import { BadInputError, OperationFailedError } from '../core/errors.js';
 import { formatCents } from '../core/money.js';
 import type { IsoDate } from '../core/period.js';
 import { ExecutionStatus, type ExecutionSummary } from '../core/ports.js';
+import { claimEmployer } from '../core/saga/employerLock.js';
 import { StateMachineName } from '../core/saga/functions.js';
 import { AchFileKind } from '../core/saga/records.js';
 import {
@@ -234,13 +235,17 @@ async function executeRollback(
     printResult: false,
   });
   const failed = failedCompensations(view);
+  // What the reversal left with the employees is known only now (entries the banks returned).
+  const after = failed.some((c) => c.step === 'Disburse')
+    ? await readRollbackPlan(backend, options.runId, today)
+    : undefined;
   return {
     status: view.status,
     executionName: name,
     stopped: planned.stop,
     view,
     failedCompensations: failed,
-    manualRecovery: failed.some((c) => c.step === 'Disburse') ? manualRecovery(plan) : [],
+    manualRecovery: after ? manualRecovery(after) : [],
   };
 }
 
@@ -295,6 +300,12 @@ export async function rollbackRun(
     io.info(`${plan.summary} Nothing was changed.`);
     return;
   }
+  if (plan.decision === RollbackDecision.Refuse) {
+    planOnlyJson();
+    throw new OperationFailedError('ROLLBACK_REFUSED', plan.summary, {
+      details: { runId: options.runId, manualRecovery: manualRecovery(plan).map((e) => e.employeeId) },
+    });
+  }
   if (options.planOnly) {
     planOnlyJson();
     io.info('--plan: nothing was changed. Run again without --plan to roll back.');
@@ -306,6 +317,10 @@ export async function rollbackRun(
     planOnlyJson();
     throw error;
   }
+  // Runs of one employer are serialised: a rollback changes year-to-date balances too.
+  const run = await backend.ports.runs.getRun(options.runId);
+  if (run)
+    await claimEmployer({ ...backend.ports, executions: backend.executions }, run.employerId, run.runId);
   await recordAudit(ctx, backend, {
     action: 'run.rollback',
     runId: options.runId,
@@ -325,7 +340,7 @@ export async function rollbackRun(
     );
     if (outcome.manualRecovery.length > 0) {
       io.data(
-        `\nNeeds manual recovery (ACH credits past the reversal window)\n${renderEmployees(outcome.manualRecovery)}`,
+        `\nNeeds manual recovery (ACH credits that did not come back)\n${renderEmployees(outcome.manualRecovery)}`,
       );
     }
   }

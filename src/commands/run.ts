@@ -52,7 +52,7 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
 
 /** The pay engine over the stored roster and year-to-date balances: exactly what the saga will compute. */
 export function previewStoredRun(backend: Backend, options: RunOptions): Promise<PayRunPreview> {
-  return validateRun(backend.ports.roster, options);
+  return validateRun(backend.ports, options);
 }
 
 export async function startPayRun(

@@ -9,9 +9,25 @@ import { BadInputError } from './errors.js';
 const WEIGHTS = [3, 7, 1, 3, 7, 1, 3, 7, 1] as const;
 const ZERO = 48;
 
-/** True when `routing` is exactly nine ASCII digits with a valid ABA check digit. */
+/**
+ * The first two digits of a routing number a payroll can credit: 01–12 (Federal Reserve
+ * districts), 21–32 (thrift institutions), 61–72 (electronic transactions), 80 (traveler's
+ * cheques). 00 (U.S. government) and every other prefix are not assigned to receiving banks —
+ * `000000000` passes the check-digit test and would send money nowhere.
+ */
+export function hasAssignedPrefix(routing: string): boolean {
+  const prefix = Number(routing.slice(0, 2));
+  return (
+    (prefix >= 1 && prefix <= 12) ||
+    (prefix >= 21 && prefix <= 32) ||
+    (prefix >= 61 && prefix <= 72) ||
+    prefix === 80
+  );
+}
+
+/** True when `routing` is nine ASCII digits with an assigned prefix and a valid ABA check digit. */
 export function validateRouting(routing: string): boolean {
-  if (routing.length !== 9) return false;
+  if (routing.length !== 9 || !hasAssignedPrefix(routing)) return false;
   let sum = 0;
   for (let i = 0; i < 9; i++) {
     const digit = routing.charCodeAt(i) - ZERO;

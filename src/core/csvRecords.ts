@@ -6,7 +6,8 @@
  */
 import { CsvError, type InfoRecord, parse } from 'csv-parse/sync';
 import { BadInputError } from './errors.js';
-import { type Cents, parseCents } from './money.js';
+import { AmountLimits } from './limits.js';
+import { type Cents, formatCents, parseCents } from './money.js';
 
 export interface CsvColumns<K extends string> {
   readonly required: readonly K[];
@@ -54,17 +55,29 @@ export class CsvCells<K extends string> {
     return value === undefined ? '' : value.trim();
   }
 
-  /** A non-negative decimal with at most two places, as hundredths; undefined when not given. */
-  hundredths(column: K, what: 'amount' | 'hours'): number | undefined {
+  /**
+   * A non-negative decimal with at most two places, as hundredths, at most `max`; undefined when
+   * not given. The caps keep every total exact (src/core/limits.ts).
+   */
+  hundredths(column: K, what: 'amount' | 'hours', max: number): number | undefined {
     const text = this.text(column);
     if (text === '') return undefined;
     const value = parseCents(text);
-    if (value !== undefined) return value;
-    throw this.error(column, hundredthsProblem(text, what), what === 'amount' ? 'BAD_AMOUNT' : 'BAD_HOURS');
+    if (value === undefined) {
+      throw this.error(column, hundredthsProblem(text, what), what === 'amount' ? 'BAD_AMOUNT' : 'BAD_HOURS');
+    }
+    if (value > max) {
+      throw this.error(
+        column,
+        `${text} is over the limit of ${formatCents(max)}${what === 'hours' ? ' hours' : ''}; check the value (the limit keeps every total exact).`,
+        what === 'amount' ? 'AMOUNT_TOO_LARGE' : 'HOURS_TOO_LARGE',
+      );
+    }
+    return value;
   }
 
-  amount(column: K): Cents | undefined {
-    return this.hundredths(column, 'amount') as Cents | undefined;
+  amount(column: K, max: number = AmountLimits.amount): Cents | undefined {
+    return this.hundredths(column, 'amount', max) as Cents | undefined;
   }
 
   /** One of `allowed`; `label` names the kind of value in the message ("a filing status"). */

@@ -167,6 +167,22 @@ export function disbursementJournal(runId: string, netTotal: number): Journal {
   };
 }
 
+/**
+ * Cash back from an ACH reversal: the disbursement undone for the amount actually recovered — all
+ * of it, or the entries the receiving banks did not return.
+ */
+export function disbursementReversalJournal(runId: string, recovered: number): Journal {
+  requireAmount('recovered', recovered);
+  return {
+    id: reversalJournalId(disbursementJournalId(runId)),
+    runId,
+    kind: JournalKind.Reversal,
+    reverses: disbursementJournalId(runId),
+    // In the order of the disbursement journal's lines, mirrored.
+    lines: compact([credit(Account.NetPayPayable, recovered), debit(Account.Cash, recovered)]),
+  };
+}
+
 /** The mirror image of a journal: every debit becomes a credit and vice versa. */
 export function reversingJournal(journal: Journal): Journal {
   return {

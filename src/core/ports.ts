@@ -21,7 +21,8 @@ import type {
   RunRecord,
   StepRecord,
 } from './saga/records.js';
-import type { StepName } from './saga/steps.js';
+import type { RunStatus, StepName } from './saga/steps.js';
+import type { YtdEntry } from './ytd.js';
 
 export interface Clock {
   /** ISO 8601 timestamp. */
@@ -50,14 +51,19 @@ export interface RunStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   createRun(run: RunRecord): Promise<OnceResult>;
   updateRun(runId: string, patch: RunPatch): Promise<void>;
+  /** Applies `patch` only while the run's status is one of `from`; false (nothing written) otherwise. */
+  transitionRun(runId: string, from: readonly RunStatus[], patch: RunPatch): Promise<boolean>;
   recordStep(runId: string, step: StepName, record: StepRecord): Promise<void>;
   recordCompensation(runId: string, record: CompensationRecord): Promise<void>;
   listRuns(options: { readonly employerId?: string; readonly limit: number }): Promise<readonly RunRecord[]>;
 }
 
 export interface PeriodLockStore {
-  /** Takes the lock for `runId`, or returns the run that holds it. Re-acquiring one's own lock succeeds. */
-  acquire(lockKey: string, runId: string): Promise<{ readonly holder: string }>;
+  /**
+   * Takes the lock for `runId`, or returns the run that holds it. Re-acquiring one's own lock
+   * succeeds; `replacing` takes over a lock its holder no longer needs (a closed run).
+   */
+  acquire(lockKey: string, runId: string, replacing?: string): Promise<{ readonly holder: string }>;
   /** Releases the lock if `runId` holds it; returns whether it did. */
   release(lockKey: string, runId: string): Promise<boolean>;
   holder(lockKey: string): Promise<string | undefined>;
@@ -66,14 +72,42 @@ export interface PeriodLockStore {
 export interface RosterStore {
   getEmployer(employerId: string): Promise<Employer | undefined>;
   putEmployer(employer: Employer): Promise<void>;
+  /** The employer's roster as one import left it (never half of one). */
   listEmployees(employerId: string): Promise<readonly Employee[]>;
+  getEmployee(employerId: string, employeeId: string): Promise<Employee | undefined>;
+  /**
+   * Adds or replaces employees by id, all or nothing: afterwards the roster is the old one or the
+   * old one merged with all of `employees`.
+   */
   upsertEmployees(
     employerId: string,
     employees: readonly Employee[],
   ): Promise<{ readonly created: number; readonly updated: number }>;
-  /** Year-to-date balances from completed runs, by employee id (opening balances live on the employee). */
-  getYtd(employerId: string, taxYear: number): Promise<ReadonlyMap<string, YtdBalances>>;
-  putYtd(employerId: string, taxYear: number, balances: ReadonlyMap<string, YtdBalances>): Promise<void>;
+}
+
+/**
+ * Year-to-date balances as a ledger (src/core/ytd.ts). Each update is atomic per employee and
+ * idempotent per run: the entry keeps the ids of the runs applied to it, and adding a run that is
+ * there already (or taking out one that is not) changes nothing.
+ */
+export interface YtdLedger {
+  /** The employer's entries for a tax year, by employee id. */
+  entries(employerId: string, taxYear: number): Promise<ReadonlyMap<string, YtdEntry>>;
+  entry(employerId: string, employeeId: string, taxYear: number): Promise<YtdEntry | undefined>;
+  /** Adds each employee's amounts for `runId` once; returns how many entries changed now. */
+  apply(
+    employerId: string,
+    taxYear: number,
+    runId: string,
+    contributions: ReadonlyMap<string, YtdBalances>,
+  ): Promise<number>;
+  /** Takes each employee's amounts for `runId` out once; returns how many entries changed now. */
+  unapply(
+    employerId: string,
+    taxYear: number,
+    runId: string,
+    contributions: ReadonlyMap<string, YtdBalances>,
+  ): Promise<number>;
 }
 
 export interface TimesheetStore {
@@ -105,6 +139,10 @@ export interface LedgerStore {
   listJournals(runId: string): Promise<readonly Journal[]>;
 }
 
+export type AchFilePatch = Partial<
+  Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason' | 'entryCount' | 'attempt' | 'returns'>
+>;
+
 export interface AchStore {
   getAchFile(runId: string, kind: AchFileKind): Promise<AchFileRecord | undefined>;
   createAchFile(file: AchFileRecord): Promise<OnceResult>;
@@ -114,7 +152,7 @@ export interface AchStore {
     kind: AchFileKind,
     from: readonly AchStatus[],
     to: AchStatus,
-    patch?: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason' | 'entryCount'>>,
+    patch?: AchFilePatch,
   ): Promise<AchFileRecord>;
 }
 
@@ -140,6 +178,7 @@ export interface SagaPorts {
   readonly runs: RunStore;
   readonly locks: PeriodLockStore;
   readonly roster: RosterStore;
+  readonly ytd: YtdLedger;
   readonly timesheets: TimesheetStore;
   readonly chunks: ChunkStore;
   readonly payslips: PayslipStore;
@@ -156,6 +195,8 @@ export interface ExecutionPort {
   startPayRun(name: string, input: unknown): Promise<{ readonly executionArn: string }>;
   startRollback(name: string, input: unknown): Promise<{ readonly executionArn: string }>;
   describe(executionArn: string): Promise<ExecutionSummary | undefined>;
+  /** The pay-run execution named `name` (a run id), if it was ever started. */
+  describePayRun(name: string): Promise<ExecutionSummary | undefined>;
   /** Stops a running execution (a stuck run before its rollback). */
   stop(executionArn: string, cause: string): Promise<void>;
   /** Restarts a failed execution from the state that failed. */

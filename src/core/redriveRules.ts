@@ -55,6 +55,12 @@ export function decideRedrive(runId: string, run: RunStatus, execution: Executio
         code: 'RUN_COMPENSATION_FAILED',
         reason: `Run ${runId} is COMPENSATION_FAILED: resume its compensations with payroll-ops rollback ${runId} --reason TEXT.`,
       };
+    case RunStatus.FailedToStart:
+      return {
+        kind: 'refused',
+        code: 'RUN_FAILED_TO_START',
+        reason: `Run ${runId} failed to start and released its locks: start the period again with payroll-ops run.`,
+      };
     case RunStatus.RollingBack:
       return { kind: 'redrive', expect: RunStatus.RolledBack };
     case RunStatus.Pending:

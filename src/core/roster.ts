@@ -35,12 +35,22 @@ export interface W4 {
   readonly extraWithholding: Cents;
 }
 
-/** Year-to-date balances, used for the Social Security wage base, Additional Medicare and FUTA. */
+/**
+ * Year-to-date balances of one employee in one tax year: what the wage bases (Social Security,
+ * Additional Medicare, FUTA, the supplemental $1M rule) are measured against, and what a W-2
+ * would show. Each run adds its payslip once (src/core/ytd.ts); nothing ever overwrites them.
+ */
 export interface YtdBalances {
   readonly gross: Cents;
+  readonly federalIncomeTax: Cents;
   readonly ssWages: Cents;
+  readonly socialSecurity: Cents;
   readonly medicareWages: Cents;
+  readonly medicare: Cents;
+  readonly additionalMedicare: Cents;
   readonly futaWages: Cents;
+  /** Bonuses, commissions and other supplemental wages paid by off-cycle runs (also in `gross`). */
+  readonly supplementalWages: Cents;
 }
 
 export interface Employee {
@@ -61,6 +71,8 @@ export interface Employee {
   readonly pretaxSection125: Cents;
   /** Opening year-to-date balances imported with the roster (employees who joined mid-year). */
   readonly openingYtd: YtdBalances;
+  /** The tax year the opening balances belong to; they count in that year only. */
+  readonly openingTaxYear: number;
 }
 
 /** Hours for one hourly employee in one period, in hundredths of an hour (37.5 h → 3750). */

@@ -4,8 +4,9 @@
  * most two places. The first problem found stops the parse with one line naming file, row,
  * column and the fix: a roster is fixed and re-read, never half-used.
  */
-import { validateRouting } from './aba.js';
+import { hasAssignedPrefix, validateRouting } from './aba.js';
 import { type CsvCells, parseCsvRecords } from './csvRecords.js';
+import { AmountLimits, ID_PATTERN, Limits } from './limits.js';
 import { type Cents, ZERO } from './money.js';
 import { PAY_FREQUENCIES } from './period.js';
 import {
@@ -16,6 +17,7 @@ import {
   type W4,
   type YtdBalances,
 } from './roster.js';
+import { type YtdField, ytdOf, ZERO_YTD } from './ytd.js';
 
 const REQUIRED = [
   'employee_id',
@@ -37,10 +39,16 @@ const OPTIONAL = [
   'w4_extra_withholding',
   'pretax_401k_percent',
   'pretax_section125',
+  'ytd_tax_year',
   'ytd_gross',
+  'ytd_federal_income_tax',
   'ytd_ss_wages',
+  'ytd_social_security',
   'ytd_medicare_wages',
+  'ytd_medicare',
+  'ytd_additional_medicare',
   'ytd_futa_wages',
+  'ytd_supplemental_wages',
 ] as const;
 type RosterColumn = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 
@@ -49,20 +57,14 @@ export const ROSTER_COLUMNS = { required: REQUIRED, optional: OPTIONAL } as cons
 const FILING_STATUSES = Object.values(FilingStatus);
 const PAY_TYPES = Object.values(PayType);
 const ACCOUNT_TYPES = Object.values(BankAccountType);
-const EMPLOYEE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
 // NACHA's DFI account number field holds 17 characters.
 const ACCOUNT_NUMBER = /^\d{1,17}$/;
 const TRUE_WORDS = new Set(['true', 'yes', 'y', '1', 'x']);
 const FALSE_WORDS = new Set(['false', 'no', 'n', '0']);
 const FULL_PERCENT = 10_000;
 
-// Most employees carry no opening balances or W-4 adjustments: share one frozen object.
-const NO_YTD: YtdBalances = Object.freeze({
-  gross: ZERO,
-  ssWages: ZERO,
-  medicareWages: ZERO,
-  futaWages: ZERO,
-});
+// Most employees carry no W-4 adjustments: share one frozen object.
 const NO_W4: W4 = Object.freeze({
   step2: false,
   dependents: ZERO,
@@ -71,11 +73,46 @@ const NO_W4: W4 = Object.freeze({
   extraWithholding: ZERO,
 });
 
-/** Parses and validates a roster. `file` names the source in error messages. */
-export function parseRoster(csvText: string, file: string): Employee[] {
+/** The opening-balance columns and the YTD field each one fills. */
+const OPENING_COLUMNS: readonly (readonly [RosterColumn, YtdField])[] = [
+  ['ytd_gross', 'gross'],
+  ['ytd_federal_income_tax', 'federalIncomeTax'],
+  ['ytd_ss_wages', 'ssWages'],
+  ['ytd_social_security', 'socialSecurity'],
+  ['ytd_medicare_wages', 'medicareWages'],
+  ['ytd_medicare', 'medicare'],
+  ['ytd_additional_medicare', 'additionalMedicare'],
+  ['ytd_futa_wages', 'futaWages'],
+  ['ytd_supplemental_wages', 'supplementalWages'],
+];
+
+export interface RosterOptions {
+  /**
+   * The tax year of opening balances on rows without `ytd_tax_year`: the calendar year of the
+   * import. Defaults to the current UTC year.
+   */
+  readonly defaultTaxYear?: number;
+}
+
+const EARLIEST_TAX_YEAR = 2000;
+const LATEST_TAX_YEAR = 2100;
+
+/**
+ * Parses and validates a whole roster before anything is written: the first problem found stops
+ * the parse with one line naming file, row, column and the fix. `file` names the source.
+ */
+export function parseRoster(csvText: string, file: string, options: RosterOptions = {}): Employee[] {
+  const defaultTaxYear = options.defaultTaxYear ?? new Date().getUTCFullYear();
   const firstRecordOf = new Map<string, number>();
   return parseCsvRecords(csvText, file, ROSTER_COLUMNS, (cells) => {
-    const employee = employeeFrom(cells);
+    if (cells.record > Limits.maxEmployees) {
+      throw cells.error(
+        undefined,
+        `more than ${Limits.maxEmployees.toLocaleString('en-US')} employees; split the roster by employer.`,
+        'ROSTER_TOO_LARGE',
+      );
+    }
+    const employee = employeeFrom(cells, defaultTaxYear);
     const earlier = firstRecordOf.get(employee.employeeId);
     if (earlier !== undefined) {
       throw cells.error(
@@ -89,32 +126,52 @@ export function parseRoster(csvText: string, file: string): Employee[] {
   });
 }
 
-function employeeFrom(cells: CsvCells<RosterColumn>): Employee {
+function employeeIdFrom(cells: CsvCells<RosterColumn>): string {
   const employeeId = cells.text('employee_id');
-  if (!EMPLOYEE_ID.test(employeeId)) {
+  if (employeeId === '')
+    throw cells.error('employee_id', 'empty; give every employee an id.', 'MISSING_VALUE');
+  if (employeeId.length > Limits.maxEmployeeIdLength || !ID_PATTERN.test(employeeId)) {
+    // A huge or odd cell is not echoed whole: the message stays one readable line.
+    const shown =
+      employeeId.length > 40 ? `${employeeId.slice(0, 40)}… (${employeeId.length} characters)` : employeeId;
     throw cells.error(
       'employee_id',
-      employeeId === ''
-        ? 'empty; give every employee an id.'
-        : `${employeeId} is not an id; use up to 32 letters, digits, '.', '_' or '-', e.g. E00042.`,
-      employeeId === '' ? 'MISSING_VALUE' : 'BAD_VALUE',
+      `${shown} is not an id; use 1 to ${Limits.maxEmployeeIdLength} letters, digits, '_' or '-', e.g. E00042.`,
+      'BAD_VALUE',
     );
   }
+  return employeeId;
+}
+
+function nameFrom(cells: CsvCells<RosterColumn>, employeeId: string): string {
   const name = cells.text('name');
   if (name === '') throw cells.error('name', `empty; give ${employeeId}'s name.`, 'MISSING_VALUE');
+  if (name.length > Limits.maxNameLength) {
+    throw cells.error(
+      'name',
+      `${name.length} characters for ${employeeId}; shorten the name to ${Limits.maxNameLength}.`,
+      'NAME_TOO_LONG',
+    );
+  }
+  return name;
+}
+
+function employeeFrom(cells: CsvCells<RosterColumn>, defaultTaxYear: number): Employee {
+  const employeeId = employeeIdFrom(cells);
+  const name = nameFrom(cells, employeeId);
   const payType = cells.choice('pay_type', PAY_TYPES, 'a pay type');
   const payFrequency = cells.choice('pay_frequency', PAY_FREQUENCIES, 'a pay frequency');
   const filingStatus = cells.choice('filing_status', FILING_STATUSES, 'a filing status');
 
   // Both pay columns are validated when given; only the one the pay type uses is kept.
-  const annualSalary = cells.amount('annual_salary');
-  const hourlyRate = cells.amount('hourly_rate');
+  const annualSalary = cells.amount('annual_salary', AmountLimits.annualSalary);
+  const hourlyRate = cells.amount('hourly_rate', AmountLimits.hourlyRate);
   const pay =
     payType === PayType.Salary
       ? { annualSalary: requiredPositive(cells, 'annual_salary', annualSalary, 'a salaried employee') }
       : { hourlyRate: requiredPositive(cells, 'hourly_rate', hourlyRate, 'an hourly employee') };
 
-  const percent = cells.hundredths('pretax_401k_percent', 'amount') ?? 0;
+  const percent = cells.hundredths('pretax_401k_percent', 'amount', AmountLimits.amount) ?? 0;
   if (percent > FULL_PERCENT) {
     throw cells.error(
       'pretax_401k_percent',
@@ -137,7 +194,8 @@ function employeeFrom(cells: CsvCells<RosterColumn>): Employee {
     w4: w4From(cells),
     pretax401kBasisPoints: percent,
     pretaxSection125: cells.amount('pretax_section125') ?? ZERO,
-    openingYtd: ytdFrom(cells),
+    openingYtd: openingFrom(cells),
+    openingTaxYear: taxYearFrom(cells, defaultTaxYear),
   };
 }
 
@@ -162,6 +220,8 @@ function routingFrom(cells: CsvCells<RosterColumn>): string {
     problem = `${routing} has 8 digits (a spreadsheet may have dropped a leading zero); write it as 0${routing}.`;
   } else if (!/^\d{9}$/.test(routing))
     problem = `${routing} is not 9 digits; give the 9-digit ABA routing number.`;
+  else if (!hasAssignedPrefix(routing))
+    problem = `${routing} starts with ${routing.slice(0, 2)}, which no bank's routing number does (01–12, 21–32, 61–72 or 80); correct the routing number.`;
   else problem = `${routing} fails the ABA check digit; correct the routing number.`;
   throw cells.error('bank_routing', problem, routing === '' ? 'MISSING_VALUE' : 'BAD_ROUTING');
 }
@@ -214,23 +274,25 @@ function booleanFrom(cells: CsvCells<RosterColumn>, column: RosterColumn): boole
   );
 }
 
-function ytdFrom(cells: CsvCells<RosterColumn>): YtdBalances {
-  const gross = cells.amount('ytd_gross');
-  const ssWages = cells.amount('ytd_ss_wages');
-  const medicareWages = cells.amount('ytd_medicare_wages');
-  const futaWages = cells.amount('ytd_futa_wages');
-  if (
-    gross === undefined &&
-    ssWages === undefined &&
-    medicareWages === undefined &&
-    futaWages === undefined
-  ) {
-    return NO_YTD;
+function openingFrom(cells: CsvCells<RosterColumn>): YtdBalances {
+  const amounts: Partial<Record<YtdField, number>> = {};
+  for (const [column, field] of OPENING_COLUMNS) {
+    const value = cells.amount(column, AmountLimits.annualSalary);
+    if (value !== undefined) amounts[field] = value;
   }
-  return {
-    gross: gross ?? ZERO,
-    ssWages: ssWages ?? ZERO,
-    medicareWages: medicareWages ?? ZERO,
-    futaWages: futaWages ?? ZERO,
-  };
+  return Object.keys(amounts).length === 0 ? ZERO_YTD : ytdOf(amounts);
+}
+
+function taxYearFrom(cells: CsvCells<RosterColumn>, defaultTaxYear: number): number {
+  const text = cells.text('ytd_tax_year');
+  if (text === '') return defaultTaxYear;
+  const year = /^\d{4}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(year >= EARLIEST_TAX_YEAR && year <= LATEST_TAX_YEAR)) {
+    throw cells.error(
+      'ytd_tax_year',
+      `${text} is not a tax year; give the four-digit year the opening balances belong to, e.g. ${defaultTaxYear}.`,
+      'BAD_VALUE',
+    );
+  }
+  return year;
 }

@@ -5,6 +5,7 @@
  * was never filled in is caught rather than paid as zero.
  */
 import { parseCsvRecords } from './csvRecords.js';
+import { AmountLimits } from './limits.js';
 import type { Timesheet } from './roster.js';
 
 export const TIMESHEET_COLUMNS = {
@@ -26,7 +27,7 @@ export function parseTimesheet(csvText: string, file: string): Map<string, Times
         'DUPLICATE_EMPLOYEE',
       );
     }
-    const regular = cells.hundredths('regular_hours', 'hours');
+    const regular = cells.hundredths('regular_hours', 'hours', AmountLimits.periodHundredths);
     if (regular === undefined) {
       throw cells.error(
         'regular_hours',
@@ -34,11 +35,15 @@ export function parseTimesheet(csvText: string, file: string): Map<string, Times
         'MISSING_HOURS',
       );
     }
-    const timesheet: Timesheet = {
-      employeeId,
-      regularHundredths: regular,
-      overtimeHundredths: cells.hundredths('overtime_hours', 'hours') ?? 0,
-    };
+    const overtime = cells.hundredths('overtime_hours', 'hours', AmountLimits.periodHundredths) ?? 0;
+    if (regular + overtime > AmountLimits.periodHundredths) {
+      throw cells.error(
+        'overtime_hours',
+        `regular and overtime hours add up to more than ${AmountLimits.periodHundredths / 100} in one period; check ${employeeId}'s hours.`,
+        'HOURS_TOO_LARGE',
+      );
+    }
+    const timesheet: Timesheet = { employeeId, regularHundredths: regular, overtimeHundredths: overtime };
     recordOf.set(employeeId, cells.record);
     byEmployee.set(employeeId, timesheet);
     return undefined;

@@ -2,8 +2,8 @@
  * `rollback` and `audit` as an operator uses them: the built CLI as a child process against the
  * embedded local stack in a temporary data folder. A completed run paid today is rolled back in
  * full (books, REVERSAL file, refund, payslips, status, audit); `--plan`, a missing `--yes` and a
- * missing `--reason` change nothing; a second rollback is a no-op; a run paid months ago ends
- * COMPENSATION_FAILED naming the employees whose credits need manual recovery.
+ * missing `--reason` change nothing; a second rollback is a no-op; a run paid months ago is refused
+ * up front and nothing changes.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -227,7 +227,9 @@ describe('rollback of a completed run inside the reversal window', () => {
 });
 
 describe('rollback of a run past the reversal window', () => {
-  it('ends COMPENSATION_FAILED, lists every employee for manual recovery, and undoes the rest', async () => {
+  it('is refused up front with exit 1 and one paragraph saying what to do instead, and changes nothing', async () => {
+    const before = await snapshot(OLD_RUN);
+    const ytdBefore = await ports.ytd.entries(EMPLOYER, Number(oldMonth.slice(0, 4)));
     const result = await payrollOps(
       '--output',
       'json',
@@ -238,19 +240,21 @@ describe('rollback of a run past the reversal window', () => {
       '--yes',
     );
     expect(result.code).toBe(1);
-    const { plan, outcome } = JSON.parse(result.stdout) as { plan: PlanJson; outcome: OutcomeJson };
+    const { plan } = JSON.parse(result.stdout) as { plan: PlanJson };
     const ids = ROSTER.map((e) => e.employeeId);
+    expect(plan.decision).toBe('refuse');
     expect(plan.manualRecovery).toEqual(ids);
-    expect(outcome.status).toBe('COMPENSATION_FAILED');
-    expect(outcome.failedCompensations.map((c) => c.step)).toEqual(['Disburse']);
-    expect(outcome.manualRecovery.map((e) => e.employeeId)).toEqual(ids);
-    for (const id of ids) expect(result.stderr).toContain(id);
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /cannot be rolled back: its ACH credits to 6 employees settled .* window closed on \d{4}-\d\d-\d\d\. The employees keep the money, so the employer is not refunded .* Nothing was changed\. Correct the pay with an off-cycle run/,
+    );
 
-    const run = (await ports.runs.getRun(OLD_RUN))!;
-    expect(run.status).toBe('COMPENSATION_FAILED');
-    expect(await ports.ach.getAchFile(OLD_RUN, AchFileKind.Reversal)).toBeUndefined();
-    const refund = await ports.funding.getMovement(OLD_RUN, FundingKind.Refund);
-    expect(refund?.amount).toBe(run.totals?.fundingDebit);
+    // No refund, no reversal, no execution, no audit record, payslips and year-to-date untouched.
+    expect(await snapshot(OLD_RUN)).toEqual(before);
+    expect(before).toMatchObject({ status: 'COMPLETED', payslipStatuses: ['ISSUED'], refund: undefined });
+    expect(await ports.ytd.entries(EMPLOYER, Number(oldMonth.slice(0, 4)))).toEqual(ytdBefore);
+    expect((await payrollOps('verify', OLD_RUN)).code).toBe(0);
   });
 });
 

@@ -3,6 +3,7 @@
  * in-process on free ports: once-only writes, the period lock, ACH transitions, bulk payslips, the
  * outbox and run listing behave as the saga relies on.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import { disbursementJournal } from '../../src/core/ledger.js';
 import type { Cents } from '../../src/core/money.js';
 import type { PayslipAmounts } from '../../src/core/payroll/payslip.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
-import type { Employee, YtdBalances } from '../../src/core/roster.js';
+import type { Employee } from '../../src/core/roster.js';
 import {
   AchFileKind,
   AchStatus,
@@ -31,6 +32,7 @@ import {
   RunType,
 } from '../../src/core/saga/records.js';
 import { CompensationStatus, RunStatus, StepName, StepStatus } from '../../src/core/saga/steps.js';
+import { ZERO_YTD } from '../../src/core/ytd.js';
 import { LOCAL_REGION } from '../../src/infra/aws/clients.js';
 import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
 import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../../src/infra/aws/tables.js';
@@ -45,7 +47,6 @@ let ports: AwsSagaPorts;
 const now = '2026-03-31T15:00:00.000Z';
 
 const zero = 0 as Cents;
-const ZERO_YTD: YtdBalances = { gross: zero, ssWages: zero, medicareWages: zero, futaWages: zero };
 
 async function createTables(client: DynamoDBClient): Promise<void> {
   for (const table of PAYROLL_TABLES) {
@@ -158,6 +159,7 @@ function employee(n: number): Employee {
     pretax401kBasisPoints: 0,
     pretaxSection125: zero,
     openingYtd: ZERO_YTD,
+    openingTaxYear: 2026,
   };
 }
 
@@ -406,12 +408,8 @@ describe('roster, timesheets, chunks and deliveries', () => {
     expect(listed).toHaveLength(62);
     expect(listed.find((e) => e.employeeId === 'E00055')?.name).toBe('Employee 55 Jr.');
 
-    const balances = new Map(
-      listed.map((e, i) => [e.employeeId, { ...ZERO_YTD, gross: (i * 100) as Cents }]),
-    );
-    await ports.roster.putYtd('roster-co', 2026, balances);
-    expect(await ports.roster.getYtd('roster-co', 2026)).toEqual(balances);
-    expect((await ports.roster.getYtd('roster-co', 2025)).size).toBe(0);
+    expect(await ports.roster.getEmployee('roster-co', 'E00061')).toEqual(employee(61));
+    expect(await ports.roster.getEmployee('roster-co', 'E99999')).toBeUndefined();
   });
 
   it('replaces a run’s timesheets, stores chunk snapshots whole, and never lets a late delivery undo a retraction', async () => {

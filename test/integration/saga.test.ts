@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyRunReport } from '../../src/commands/verify.js';
 import { computePayslip, sumPayslips } from '../../src/core/payroll/grossToNet.js';
 import { taxTablesFor } from '../../src/core/payroll/taxTables.js';
 import { AchFileKind, type RunRecord } from '../../src/core/saga/records.js';
@@ -159,7 +160,7 @@ describe('fault matrix: every forward step failing before and after its effect',
     expect((await harness.books(second)).creditFile).toBe('TRANSMITTED');
   });
 
-  it('ends COMPENSATION_FAILED naming the step when a compensation fails, with the others done', async () => {
+  it('halts at a failing compensation (older steps NOT_RUN, books consistent), and a later rollback resumes it', async () => {
     const employerId = 'fm-compfail';
     await harness.setupEmployer(employerId, testRoster(6));
     harness.setFaults({ FundPayroll: 'fail-compensation', PostLedger: 'fail-before' });
@@ -170,12 +171,34 @@ describe('fault matrix: every forward step failing before and after its effect',
       harness.clearFaults();
     }
     expect(run.status).toBe(RunStatus.CompensationFailed);
-    const failed = run.compensations.filter((c) => c.status === CompensationStatus.Failed);
-    expect(failed.map((c) => c.step)).toEqual(['FundPayroll']);
-    expect(compensated(run)).toEqual(['CalculatePay', 'OpenRun']);
-    const books = await harness.books(run.runId);
-    expect(books.fundingDebit).toBe(run.totals?.fundingDebit);
-    expect(books.fundingRefund).toBeUndefined();
+    expect(run.compensations.map((c) => [c.step, c.status])).toEqual([
+      ['PostLedger', 'NOTHING_TO_UNDO'],
+      ['FundPayroll', 'FAILED'],
+      ['CalculatePay', 'NOT_RUN'],
+      ['OpenRun', 'NOT_RUN'],
+    ]);
+    // The refund failed, so nothing older was undone: payslips stand and the period stays held.
+    const halted = await harness.books(run.runId);
+    expect(halted.fundingDebit).toBe(run.totals?.fundingDebit);
+    expect(halted.fundingRefund).toBeUndefined();
+    expect([...halted.payslipStatuses]).toEqual(['ISSUED']);
+    expect(await harness.ports.locks.holder(`${employerId}#${run.period.id}#regular`)).toBe(run.runId);
+    expect((await verifyRunReport({ ports: harness.ports }, run.runId)).ok).toBe(true);
+
+    // The cause is gone: the operator's rollback resumes from the failed step and finishes.
+    await harness.executions.startRollback(`${run.runId}-rollback-1`, {
+      runId: run.runId,
+      fromStep: 'FundPayroll',
+      reason: 'refund service fixed',
+    });
+    const deadline = Date.now() + 30_000;
+    while ((await harness.ports.runs.getRun(run.runId))?.status !== RunStatus.RolledBack) {
+      if (Date.now() > deadline) throw new Error('the resumed rollback did not finish');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expectBooksNetToZero(await harness.books(run.runId));
+    expect(await harness.ports.locks.holder(`${employerId}#${run.period.id}#regular`)).toBeUndefined();
+    expect((await verifyRunReport({ ports: harness.ports }, run.runId)).ok).toBe(true);
   });
 
   it('rolls back a run the bank rejects', async () => {

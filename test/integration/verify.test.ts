@@ -88,7 +88,7 @@ describe('verify on the local stack', () => {
     const error = verificationFailed(report);
     expect(error.kind).toBe('operation-failed');
     expect(error.message).toBe(
-      `Run ${completedRunId} failed 4 of 9 checks: payslips, run-totals, ach-control, ach-entries.`,
+      `Run ${completedRunId} failed 4 of 10 checks: payslips, run-totals, ach-control, ach-entries.`,
     );
   });
 

@@ -6,6 +6,7 @@
 import { BadInputError, OperationFailedError } from '../../src/core/errors.js';
 import type { Journal } from '../../src/core/ledger.js';
 import type {
+  AchFilePatch,
   AchStore,
   AuditEntry,
   AuditRecord,
@@ -24,6 +25,7 @@ import type {
   RunStore,
   SagaPorts,
   TimesheetStore,
+  YtdLedger,
 } from '../../src/core/ports.js';
 import type { Employee, Timesheet, YtdBalances } from '../../src/core/roster.js';
 import type {
@@ -42,7 +44,8 @@ import type {
   RunRecord,
   StepRecord,
 } from '../../src/core/saga/records.js';
-import type { StepName } from '../../src/core/saga/steps.js';
+import type { RunStatus, StepName } from '../../src/core/saga/steps.js';
+import { addYtd, subtractYtd, type YtdEntry, ZERO_YTD } from '../../src/core/ytd.js';
 import { runIdOfMessage } from '../../src/infra/aws/keys.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -86,6 +89,13 @@ export class MemoryRunStore implements RunStore {
     this.runs.set(runId, { ...run, ...copy(defined) });
   }
 
+  async transitionRun(runId: string, from: readonly RunStatus[], patch: RunPatch): Promise<boolean> {
+    const run = this.runs.get(runId);
+    if (!run || !from.includes(run.status)) return false;
+    await this.updateRun(runId, patch);
+    return true;
+  }
+
   async recordStep(runId: string, step: StepName, record: StepRecord): Promise<void> {
     const run = this.require(runId);
     this.runs.set(runId, { ...run, steps: { ...run.steps, [step]: copy(record) } });
@@ -118,9 +128,9 @@ export class MemoryRunStore implements RunStore {
 export class MemoryLockStore implements PeriodLockStore {
   readonly holders = new Map<string, string>();
 
-  async acquire(lockKey: string, runId: string): Promise<{ readonly holder: string }> {
+  async acquire(lockKey: string, runId: string, replacing?: string): Promise<{ readonly holder: string }> {
     const holder = this.holders.get(lockKey);
-    if (holder !== undefined) return { holder };
+    if (holder !== undefined && holder !== replacing) return { holder };
     this.holders.set(lockKey, runId);
     return { holder: runId };
   }
@@ -140,8 +150,11 @@ export class MemoryRosterStore implements RosterStore {
   readonly employers = new Map<string, Employer>();
   /** employerId → employeeId → employee */
   readonly employees = new Map<string, Map<string, Employee>>();
-  /** `${employerId}#${taxYear}` → employeeId → balances */
-  readonly ytd = new Map<string, Map<string, YtdBalances>>();
+
+  async getEmployee(employerId: string, employeeId: string): Promise<Employee | undefined> {
+    const employee = this.employees.get(employerId)?.get(employeeId);
+    return employee && copy(employee);
+  }
 
   async getEmployer(employerId: string): Promise<Employer | undefined> {
     const employer = this.employers.get(employerId);
@@ -171,20 +184,57 @@ export class MemoryRosterStore implements RosterStore {
     }
     return { created, updated: latest.size - created };
   }
+}
 
-  async getYtd(employerId: string, taxYear: number): Promise<ReadonlyMap<string, YtdBalances>> {
-    return copy(this.ytd.get(`${employerId}#${taxYear}`) ?? new Map<string, YtdBalances>());
+/** The ledger's semantics: per employee and year, each run added once and taken out once. */
+export class MemoryYtdLedger implements YtdLedger {
+  /** `${employerId}#${taxYear}` → employeeId → entry */
+  readonly years = new Map<string, Map<string, YtdEntry>>();
+
+  async entries(employerId: string, taxYear: number): Promise<ReadonlyMap<string, YtdEntry>> {
+    return copy(this.years.get(`${employerId}#${taxYear}`) ?? new Map<string, YtdEntry>());
   }
 
-  async putYtd(
+  async entry(employerId: string, employeeId: string, taxYear: number): Promise<YtdEntry | undefined> {
+    const entry = this.years.get(`${employerId}#${taxYear}`)?.get(employeeId);
+    return entry && copy(entry);
+  }
+
+  apply(employerId: string, taxYear: number, runId: string, contributions: ReadonlyMap<string, YtdBalances>) {
+    return this.change(employerId, taxYear, runId, contributions, true);
+  }
+
+  unapply(
     employerId: string,
     taxYear: number,
-    balances: ReadonlyMap<string, YtdBalances>,
-  ): Promise<void> {
+    runId: string,
+    contributions: ReadonlyMap<string, YtdBalances>,
+  ) {
+    return this.change(employerId, taxYear, runId, contributions, false);
+  }
+
+  private async change(
+    employerId: string,
+    taxYear: number,
+    runId: string,
+    contributions: ReadonlyMap<string, YtdBalances>,
+    add: boolean,
+  ): Promise<number> {
     const key = `${employerId}#${taxYear}`;
-    const year = this.ytd.get(key) ?? new Map<string, YtdBalances>();
-    for (const [id, ytd] of balances) year.set(id, copy(ytd));
-    this.ytd.set(key, year);
+    const year = this.years.get(key) ?? new Map<string, YtdEntry>();
+    this.years.set(key, year);
+    let changed = 0;
+    for (const [employeeId, amounts] of contributions) {
+      const entry = year.get(employeeId) ?? { employeeId, taxYear, applied: ZERO_YTD, runs: [] };
+      if (entry.runs.includes(runId) === add) continue;
+      year.set(employeeId, {
+        ...entry,
+        applied: add ? addYtd(entry.applied, amounts) : subtractYtd(entry.applied, amounts),
+        runs: add ? [...entry.runs, runId].sort() : entry.runs.filter((id) => id !== runId),
+      });
+      changed++;
+    }
+    return changed;
   }
 }
 
@@ -307,7 +357,7 @@ export class MemoryAchStore implements AchStore {
     kind: AchFileKind,
     from: readonly AchStatus[],
     to: AchStatus,
-    patch: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason' | 'entryCount'>> = {},
+    patch: AchFilePatch = {},
   ): Promise<AchFileRecord> {
     const key = `${runId}#${kind}`;
     const file = this.files.get(key);
@@ -421,6 +471,7 @@ export interface MemoryPorts extends SagaPorts {
   readonly runs: MemoryRunStore;
   readonly locks: MemoryLockStore;
   readonly roster: MemoryRosterStore;
+  readonly ytd: MemoryYtdLedger;
   readonly timesheets: MemoryTimesheetStore;
   readonly chunks: MemoryChunkStore;
   readonly payslips: MemoryPayslipStore;
@@ -438,6 +489,7 @@ export function createMemoryPorts(options: { readonly clock?: SettableClock } = 
     runs: new MemoryRunStore(),
     locks: new MemoryLockStore(),
     roster: new MemoryRosterStore(),
+    ytd: new MemoryYtdLedger(),
     timesheets: new MemoryTimesheetStore(),
     chunks: new MemoryChunkStore(),
     payslips: new MemoryPayslipStore(),

@@ -9,6 +9,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { balancesByAccount } from '../../src/core/ledger.js';
 import type { PayPeriod } from '../../src/core/period.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
+import type { ExecutionPort } from '../../src/core/ports.js';
 import type { Employee } from '../../src/core/roster.js';
 import { generateRosterCsv } from '../../src/core/rosterGenerator.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
@@ -27,6 +28,7 @@ export interface PayrollHarness {
   readonly host: RunningHost;
   readonly clients: AwsClients;
   readonly ports: AwsSagaPorts;
+  readonly executions: ExecutionPort;
   setupEmployer(employerId: string, employees: readonly Employee[]): Promise<void>;
   startRun(employerId: string, period?: PayPeriod): Promise<string>;
   waitForRun(runId: string, timeoutMs?: number): Promise<RunRecord>;
@@ -75,6 +77,7 @@ export async function startPayrollHarness(): Promise<PayrollHarness> {
     host,
     clients,
     ports,
+    executions,
     async setupEmployer(employerId, employees) {
       await ports.roster.putEmployer({
         employerId,

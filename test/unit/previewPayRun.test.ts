@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { BadInputError } from '../../src/core/errors.js';
-import type { Cents } from '../../src/core/money.js';
 import { computePayslip } from '../../src/core/payroll/grossToNet.js';
 import { previewPayRun } from '../../src/core/payroll/previewPayRun.js';
 import { taxTablesFor } from '../../src/core/payroll/taxTables.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
 import { parseTimesheet } from '../../src/core/timesheetParser.js';
+import { ZERO_YTD } from '../../src/core/ytd.js';
 
 const ROSTER = `employee_id,name,pay_type,pay_frequency,filing_status,annual_salary,hourly_rate,bank_routing,bank_account,bank_account_type,ytd_gross,ytd_ss_wages,ytd_medicare_wages,ytd_futa_wages
 M1,Mona Monthly,salary,monthly,single,72000,,021000021,111,checking,,,,
@@ -41,8 +41,7 @@ describe('previewPayRun', () => {
   });
 
   test('ytdFor replaces the opening balances (the saga passes balances from earlier runs)', () => {
-    const zero = { gross: 0 as Cents, ssWages: 0 as Cents, medicareWages: 0 as Cents, futaWages: 0 as Cents };
-    const preview = previewPayRun({ employees, period: parsePeriod('2026-03'), ytdFor: () => zero });
+    const preview = previewPayRun({ employees, period: parsePeriod('2026-03'), ytdFor: () => ZERO_YTD });
     const exec = preview.payslips[1]!.amounts;
     expect(exec.socialSecurity).toBe(620_000); // 6.2% × 100,000.00
     expect(exec.additionalMedicare).toBe(0);

@@ -128,7 +128,18 @@ async function plan(
 }
 
 /** Runs the planned compensations the way the rollback state machine does, gateway included. */
-async function executePlan(ports: MemoryPorts, planned: RollbackPlan): Promise<RunStatus> {
+/** What the bank does with a REVERSAL file the compensation hands it. */
+type BankAnswer = 'transmit' | 'reject';
+
+/**
+ * Runs the plan the way the rollback state machine does: compensations newest first; a failure
+ * is recorded (older ones NOT_RUN) and the rollback halts there.
+ */
+async function executePlan(
+  ports: MemoryPorts,
+  planned: RollbackPlan,
+  bank: BankAnswer = 'transmit',
+): Promise<RunStatus> {
   await beginRollback(ports, {
     runId: RUN_ID,
     failedStep: planned.fromStep!,
@@ -136,23 +147,37 @@ async function executePlan(ports: MemoryPorts, planned: RollbackPlan): Promise<R
     cause: 'unit test',
   });
   for (const { step } of planned.steps) {
+    let failure: unknown;
     try {
       await compensate(ports, { runId: RUN_ID, step });
     } catch (error) {
-      if (!(error instanceof TransientError)) {
-        await recordCompensationFailure(ports, {
-          runId: RUN_ID,
-          step,
-          error: (error as OperationFailedError).code,
-          cause: (error as Error).message,
-        });
-        continue;
+      failure = error;
+      if (error instanceof TransientError) {
+        if (bank === 'transmit') await transmit(ports, AchFileKind.Reversal);
+        else await reject(ports, AchFileKind.Reversal);
+        failure = await compensate(ports, { runId: RUN_ID, step }).then(
+          () => undefined,
+          (again: unknown) => again,
+        );
       }
-      await transmit(ports, AchFileKind.Reversal);
-      await compensate(ports, { runId: RUN_ID, step });
+    }
+    if (failure !== undefined) {
+      await recordCompensationFailure(ports, {
+        runId: RUN_ID,
+        step,
+        error: (failure as OperationFailedError).code,
+        cause: (failure as Error).message,
+      });
+      break;
     }
   }
   return (await finishRollback(ports, { runId: RUN_ID })).status;
+}
+
+async function reject(ports: MemoryPorts, kind: AchFileKind): Promise<void> {
+  await ports.ach.transitionAchFile(RUN_ID, kind, [AchStatus.Pending], AchStatus.Rejected, {
+    rejectionReason: 'R01 test rejection',
+  });
 }
 
 const REVERSE_ORDER = [
@@ -229,6 +254,13 @@ describe('the rollback plan of a completed run', () => {
     const ids = manualRecovery(planned).map((e) => e.employeeId);
     expect(ids).toEqual(ROSTER.map((e) => e.employeeId));
 
+    // The plan refuses: the money cannot come back, so nothing older may be undone either.
+    expect(planned.decision).toBe(RollbackDecision.Refuse);
+    expect(planned.summary).toMatch(/window closed on 2026-04-07/);
+    expect(planned.summary).toMatch(/not refunded/);
+    expect(planned.summary).toMatch(/Nothing was changed/);
+    expect(planned.summary).toMatch(/off-cycle run/);
+
     const failure = await compensate(ports, { runId: RUN_ID, step: StepName.Disburse }).catch((e) => e);
     expect(failure).toBeInstanceOf(OperationFailedError);
     expect((failure as OperationFailedError).code).toBe('ACH_NOT_REVERSIBLE');
@@ -237,28 +269,91 @@ describe('the rollback plan of a completed run', () => {
 });
 
 describe('the rollback decision', () => {
-  it('resumes a COMPENSATION_FAILED run with only the failed compensation, as attempt 2', async () => {
+  it('halts at a reversal the bank refuses: nothing older undone, then resumes from there as attempt 2', async () => {
     const ports = await completedRun();
-    ports.clock.set(PAST_WINDOW);
+    ports.clock.set(INSIDE_WINDOW);
     const first = await plan(ports);
-    expect(await executePlan(ports, first)).toBe(RunStatus.CompensationFailed);
+    expect(await executePlan(ports, first, 'reject')).toBe(RunStatus.CompensationFailed);
+
+    // The books still say the employees were paid: no refund, payslips and year-to-date stand.
+    const run = (await ports.runs.getRun(RUN_ID))!;
+    expect(run.compensations.map((c) => [c.step, c.status])).toEqual([
+      ['PublishPayslips', 'COMPENSATED'],
+      ['Disburse', 'FAILED'],
+      ['PostLedger', 'NOT_RUN'],
+      ['FundPayroll', 'NOT_RUN'],
+      ['CalculatePay', 'NOT_RUN'],
+      ['OpenRun', 'NOT_RUN'],
+    ]);
+    expect(await ports.funding.getMovement(RUN_ID, FundingKind.Refund)).toBeUndefined();
+    expect((await ports.payslips.listPayslips(RUN_ID)).every((p) => p.status === 'ISSUED')).toBe(true);
+    expect((await ports.ytd.entries(EMPLOYER, 2026)).get(ROSTER[0]!.employeeId)?.runs).toEqual([RUN_ID]);
 
     const previous = execution(ExecutionStatus.Failed, `${PAY_RUN_ARN}-rollback-1`);
     const resumed = await plan(ports, { previousRollbacks: [previous] });
     expect(resumed.decision).toBe(RollbackDecision.Resume);
-    expect(resumed.steps.map((s) => [s.step, s.state])).toEqual([['Disburse', 'compensation-failed']]);
+    expect(resumed.steps.map((s) => [s.step, s.state])).toEqual([
+      ['Disburse', 'compensation-failed'],
+      ['PostLedger', 'not-run'],
+      ['FundPayroll', 'not-run'],
+      ['CalculatePay', 'not-run'],
+      ['OpenRun', 'not-run'],
+    ]);
     expect(resumed.fromStep).toBe(StepName.Disburse);
     expect(resumed.executionName).toBe(`${RUN_ID}-rollback-2`);
-    expect(resumed.alreadyCompensated.map((c) => c.step)).toEqual([
-      'OpenRun',
-      'CalculatePay',
-      'FundPayroll',
-      'PostLedger',
-      'PublishPayslips',
+    expect(resumed.alreadyCompensated.map((c) => c.step)).toEqual(['PublishPayslips']);
+    expect(resumed.amounts.payslipsToVoid).toBe(5);
+
+    // The cause is fixed: the resumed rollback resends the reversal as attempt 2 and finishes.
+    expect(await executePlan(ports, resumed, 'transmit')).toBe(RunStatus.RolledBack);
+    expect(await ports.ach.getAchFile(RUN_ID, AchFileKind.Reversal)).toMatchObject({
+      status: AchStatus.Transmitted,
+      attempt: 2,
+    });
+    expect(ports.outbox.sent.filter((m) => m.body.kind === 'REVERSAL').map((m) => m.body.messageId)).toEqual([
+      `${RUN_ID}#ach#REVERSAL`,
+      `${RUN_ID}#ach#REVERSAL#2`,
     ]);
-    // Payslips were voided by the first attempt; the employees still need their credits back.
-    expect(resumed.amounts.payslipsToVoid).toBe(0);
-    expect(manualRecovery(resumed)).toHaveLength(5);
+    expect(await ports.funding.getMovement(RUN_ID, FundingKind.Refund)).toBeDefined();
+    expect((await ports.ytd.entries(EMPLOYER, 2026)).get(ROSTER[0]!.employeeId)?.runs).toEqual([]);
+  });
+
+  it('refuses a run whose reversal the receiving banks partly returned, naming those employees', async () => {
+    const ports = await completedRun();
+    ports.clock.set(INSIDE_WINDOW);
+    const first = await plan(ports);
+    await beginRollback(ports, {
+      runId: RUN_ID,
+      failedStep: StepName.PublishPayslips,
+      error: 'OperatorRollback',
+      cause: 'x',
+    });
+    await compensate(ports, { runId: RUN_ID, step: StepName.PublishPayslips });
+    await expect(compensate(ports, { runId: RUN_ID, step: StepName.Disburse })).rejects.toBeInstanceOf(
+      TransientError,
+    );
+    await transmit(ports, AchFileKind.Reversal);
+    const returned = (await ports.payslips.listPayslips(RUN_ID)).find((p) => p.amounts.net > 0)!;
+    await ports.ach.transitionAchFile(
+      RUN_ID,
+      AchFileKind.Reversal,
+      [AchStatus.Transmitted],
+      AchStatus.Transmitted,
+      {
+        returns: [{ employeeId: returned.employeeId, amount: returned.amounts.net, code: 'R02' }],
+      },
+    );
+    const partial = await compensate(ports, { runId: RUN_ID, step: StepName.Disburse }).catch((e) => e);
+    expect((partial as OperationFailedError).code).toBe('ACH_REVERSAL_PARTIAL');
+    expect((partial as OperationFailedError).details.employees).toEqual([returned.employeeId]);
+    expect(first.decision).toBe(RollbackDecision.Rollback);
+
+    const after = await plan(ports);
+    expect(after.decision).toBe(RollbackDecision.Refuse);
+    expect(after.summary).toMatch(new RegExp(`${returned.employeeId} R02`));
+    expect(manualRecovery(after).map((e) => [e.employeeId, e.returned])).toEqual([
+      [returned.employeeId, 'R02'],
+    ]);
   });
 
   it('does nothing for a ROLLED_BACK run', async () => {

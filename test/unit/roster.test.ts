@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { validateRouting } from '../../src/core/aba.js';
 import { BadInputError } from '../../src/core/errors.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
+import { ytdOf, ZERO_YTD } from '../../src/core/ytd.js';
 
 const HEADER =
   'employee_id,name,pay_type,pay_frequency,filing_status,annual_salary,hourly_rate,w4_step2,w4_dependents,' +
@@ -52,7 +53,7 @@ describe('validateRouting (ABA check digit: weights 3, 7, 1)', () => {
 
 describe('parseRoster: valid rosters', () => {
   test('reads every field: amounts in cents, 401(k) in hundredths of a percent, W-4 and opening YTD', () => {
-    const [employee] = parseRoster(roster(ALICE), 'roster.csv');
+    const [employee] = parseRoster(roster(ALICE), 'roster.csv', { defaultTaxYear: 2026 });
     expect(employee).toEqual({
       employeeId: 'E1',
       name: 'Alice Adams',
@@ -70,7 +71,14 @@ describe('parseRoster: valid rosters', () => {
       },
       pretax401kBasisPoints: 550,
       pretaxSection125: 12_025,
-      openingYtd: { gross: 1_700_000, ssWages: 1_680_000, medicareWages: 1_680_000, futaWages: 700_000 },
+      openingYtd: ytdOf({
+        gross: 1_700_000,
+        ssWages: 1_680_000,
+        medicareWages: 1_680_000,
+        futaWages: 700_000,
+      }),
+      // No ytd_tax_year column: the opening balances belong to the year of the import.
+      openingTaxYear: 2026,
     });
   });
 
@@ -85,7 +93,7 @@ describe('parseRoster: valid rosters', () => {
       deductions: 0,
       extraWithholding: 0,
     });
-    expect(employee!.openingYtd).toEqual({ gross: 0, ssWages: 0, medicareWages: 0, futaWages: 0 });
+    expect(employee!.openingYtd).toEqual(ZERO_YTD);
   });
 
   test('columns may come in any order and optional ones may be left out', () => {
@@ -211,5 +219,55 @@ describe('parseRoster: each kind of bad input is one line naming file, row, colu
 
   test('an empty file', () => {
     expect(rosterError('').message).toMatch(/^roster\.csv: empty; the first row must name the columns/);
+  });
+});
+
+describe('parseRoster: limits that keep imports whole and totals exact', () => {
+  test('a 500 KB name is refused naming the row, without echoing the name', () => {
+    const rows = Array.from({ length: 250 }, (_, i) => alice('employee_id', `E${i + 1}`));
+    rows[199] = alice('name', 'N'.repeat(500_000)).replace('E1,', 'E200,');
+    const error = rosterError(roster(...rows));
+    expect(error.message).toBe(
+      'roster.csv row 201, column name: 500000 characters for E200; shorten the name to 200.',
+    );
+  });
+
+  test('ids longer than 64 characters, or with characters a key cannot take, are refused', () => {
+    expect(rosterError(roster(alice('employee_id', 'E'.repeat(65)))).message).toMatch(
+      /column employee_id: E{40}… \(65 characters\) is not an id; use 1 to 64 letters, digits, '_' or '-'/,
+    );
+    expect(rosterError(roster(alice('employee_id', 'E.1'))).message).toMatch(/E\.1 is not an id/);
+    expect(
+      parseRoster(roster(alice('employee_id', 'E'.repeat(64))), 'roster.csv')[0]?.employeeId,
+    ).toHaveLength(64);
+  });
+
+  test('amounts above the caps are refused, so no total can pass 2^53 cents', () => {
+    expect(rosterError(roster(alice('annual_salary', '9999999999999.99'))).message).toBe(
+      'roster.csv row 2, column annual_salary: 9999999999999.99 is over the limit of 100000000.00; check the value (the limit keeps every total exact).',
+    );
+    expect(rosterError(roster(alice('pretax_section125', '10000000.01'))).message).toMatch(
+      /column pretax_section125: 10000000\.01 is over the limit of 10000000\.00/,
+    );
+    expect(parseRoster(roster(alice('annual_salary', '100000000.00')), 'r.csv')[0]?.annualSalary).toBe(
+      10_000_000_000,
+    );
+  });
+
+  test('routing 000000000 passes the check digit but no bank has it: refused', () => {
+    expect(validateRouting('000000000')).toBe(false);
+    expect(rosterError(roster(alice('bank_routing', '000000000'))).message).toBe(
+      "roster.csv row 2, column bank_routing: 000000000 starts with 00, which no bank's routing number does (01–12, 21–32, 61–72 or 80); correct the routing number.",
+    );
+  });
+
+  test('opening balances carry ytd_tax_year, or the year of the import', () => {
+    const withYear = `${HEADER},ytd_tax_year\n${ALICE},2025\n`;
+    expect(parseRoster(withYear, 'r.csv', { defaultTaxYear: 2026 })[0]?.openingTaxYear).toBe(2025);
+    expect(parseRoster(roster(ALICE), 'r.csv', { defaultTaxYear: 2027 })[0]?.openingTaxYear).toBe(2027);
+    const bad = `${HEADER},ytd_tax_year\n${ALICE},25\n`;
+    expect(() => parseRoster(bad, 'r.csv', { defaultTaxYear: 2026 })).toThrow(
+      'r.csv row 2, column ytd_tax_year: 25 is not a tax year; give the four-digit year the opening balances belong to, e.g. 2026.',
+    );
   });
 });

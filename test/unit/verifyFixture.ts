@@ -5,6 +5,7 @@
  * payslips the engine gives them, the journals, the funding debit and the ACH files as a parser
  * would read them back. `rolledBack` adds every compensation's counterpart.
  */
+
 import {
   disbursementJournal,
   journalInputFromTotals,
@@ -28,11 +29,12 @@ import { CompensationStatus, RunStatus, StepName, StepStatus } from '../../src/c
 import { runTotalsOf } from '../../src/core/saga/totals.js';
 import { achEntryHash } from '../../src/core/verify/achChecks.js';
 import type { AchEntryView, AchFileView, VerifyData } from '../../src/core/verify/verifyCheck.js';
+import { ytdOf, ZERO_YTD } from '../../src/core/ytd.js';
 
 export const RUN_ID = 'acme-2026-03-regular';
 export const PERIOD = parsePeriod('2026-03');
 const c = (value: number) => value as Cents;
-const ZERO: YtdBalances = { gross: c(0), ssWages: c(0), medicareWages: c(0), futaWages: c(0) };
+const ZERO: YtdBalances = ZERO_YTD;
 
 function employee(id: string, overrides: Partial<Employee>): Employee {
   return {
@@ -47,6 +49,7 @@ function employee(id: string, overrides: Partial<Employee>): Employee {
     pretax401kBasisPoints: 0,
     pretaxSection125: c(0),
     openingYtd: ZERO,
+    openingTaxYear: 2026,
     ...overrides,
   };
 }
@@ -61,12 +64,12 @@ export const SNAPSHOT: readonly EmployeeSnapshot[] = [
       w4: { step2: true, dependents: c(0), otherIncome: c(0), deductions: c(0), extraWithholding: c(0) },
     }),
     // Near the Social Security wage base: the engine must use these balances to get the same tax.
-    ytdBefore: {
-      gross: c(18_000_000),
-      ssWages: c(18_000_000),
-      medicareWages: c(18_000_000),
-      futaWages: c(700_000),
-    },
+    ytdBefore: ytdOf({
+      gross: 18_000_000,
+      ssWages: 18_000_000,
+      medicareWages: 18_000_000,
+      futaWages: 700_000,
+    }),
   },
   {
     employee: employee('V003', {
@@ -137,7 +140,11 @@ function achFile(payslips: readonly PayslipRecord[], kind: 'credit' | 'reversal'
   };
 }
 
-function achRecord(kind: 'CREDIT' | 'REVERSAL', entryCount: number, totalAmount: number): AchFileRecord {
+export function achRecord(
+  kind: 'CREDIT' | 'REVERSAL',
+  entryCount: number,
+  totalAmount: number,
+): AchFileRecord {
   return {
     runId: RUN_ID,
     kind,

@@ -4,20 +4,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Cents } from '../../src/core/money.js';
-import { RunStatus } from '../../src/core/saga/steps.js';
+import { CompensationStatus, RunStatus, StepName } from '../../src/core/saga/steps.js';
 import { failedChecks, verifyRun } from '../../src/core/verify/verifyRun.js';
-import { rolledBackRun } from './verifyFixture.js';
+import { achRecord, completedRun, rolledBackRun } from './verifyFixture.js';
 
 describe('verify on a rolled-back run', () => {
   it('passes every forward and rollback check', () => {
     const report = verifyRun(rolledBackRun());
     expect(report.status).toBe('ROLLED_BACK');
     expect(failedChecks(report)).toEqual([]);
-    expect(report.checks.map((c) => c.name).slice(-4)).toEqual([
-      'ledger-zero',
+    expect(report.checks.map((c) => c.name).slice(-5)).toEqual([
+      'compensation-order',
       'reversing-journals',
       'funding-refund',
       'ach-reversal',
+      'ledger-zero',
     ]);
     expect(report.checks.find((c) => c.name === 'reversing-journals')?.detail).toBe(
       '2 journals reversed (payroll, disbursement)',
@@ -30,7 +31,7 @@ describe('verify on a rolled-back run', () => {
       ...data,
       journals: data.journals.filter((j) => j.id !== 'acme-2026-03-regular-disbursement-reversal'),
     });
-    expect(failedChecks(report)).toEqual(['ledger-zero', 'reversing-journals']);
+    expect(failedChecks(report)).toEqual(['reversing-journals', 'ledger-zero']);
     expect(report.checks.find((c) => c.name === 'reversing-journals')?.detail).toBe(
       'acme-2026-03-regular-disbursement: no reversing journal',
     );
@@ -45,8 +46,8 @@ describe('verify on a rolled-back run', () => {
       j.id === 'acme-2026-03-regular-payroll-reversal' ? { ...j, lines: j.lines.slice(1) } : j,
     );
     const report = verifyRun({ ...data, journals });
-    expect(report.checks.find((c) => c.name === 'reversing-journals')?.detail).toBe(
-      'acme-2026-03-regular-payroll-reversal does not mirror acme-2026-03-regular-payroll',
+    expect(report.checks.find((c) => c.name === 'reversing-journals')?.detail).toMatch(
+      /^acme-2026-03-regular-payroll-reversal: wages-expense 0\.00 posted, -\d+\.\d\d expected$/,
     );
   });
 
@@ -72,18 +73,66 @@ describe('verify on a rolled-back run', () => {
       payslips: data.payslips.map((p, i) => (i < 2 ? { ...p, status: 'ISSUED' } : p)),
     });
     expect(report.checks.find((c) => c.name === 'payslip-status')?.detail).toBe(
-      '2 of 4 payslips still ISSUED after the rollback',
+      '2 of 4 payslips still ISSUED after CalculatePay was compensated',
     );
   });
 
-  it('reports what a COMPENSATION_FAILED run left unreversed', () => {
+  it('fails a rollback that refunded the employer while the ACH credits were not reversed', () => {
+    // The defect this check exists for: Disburse's compensation failed, yet FundPayroll's ran.
     const data = rolledBackRun();
     const report = verifyRun({
       ...data,
-      run: { ...data.run, status: RunStatus.CompensationFailed },
-      funding: { debit: data.funding.debit! },
+      run: {
+        ...data.run,
+        status: RunStatus.CompensationFailed,
+        compensations: data.run.compensations.map((c) =>
+          c.step === StepName.Disburse ? { ...c, status: CompensationStatus.Failed } : c,
+        ),
+      },
+      journals: data.journals.filter((j) => j.id !== 'acme-2026-03-regular-disbursement-reversal'),
+      ach: { credit: data.ach.credit! },
     });
-    expect(report.ok).toBe(false);
-    expect(failedChecks(report)).toEqual(['funding-refund']);
+    expect(failedChecks(report)).toContain('compensation-order');
+    expect(report.checks.find((c) => c.name === 'compensation-order')?.detail).toMatch(
+      /FundPayroll was undone while the compensation of Disburse is FAILED/,
+    );
+  });
+
+  it('passes a rollback that halted at a refused reversal: nothing older undone, books consistent', () => {
+    const done = completedRun();
+    const at = '2026-04-01T09:00:00.000Z';
+    const credit = done.ach.credit!;
+    const report = verifyRun({
+      ...done,
+      run: {
+        ...done.run,
+        status: RunStatus.CompensationFailed,
+        compensations: [
+          { step: StepName.PublishPayslips, status: CompensationStatus.Compensated, at },
+          { step: StepName.Disburse, status: CompensationStatus.Failed, at, detail: 'ACH_REVERSAL_REJECTED' },
+          { step: StepName.PostLedger, status: CompensationStatus.NotRun, at },
+          { step: StepName.FundPayroll, status: CompensationStatus.NotRun, at },
+          { step: StepName.CalculatePay, status: CompensationStatus.NotRun, at },
+          { step: StepName.OpenRun, status: CompensationStatus.NotRun, at },
+        ],
+      },
+      ach: {
+        credit,
+        reversal: {
+          record: {
+            ...achRecord('REVERSAL', credit.record.entryCount, credit.record.totalAmount),
+            status: 'REJECTED',
+          },
+        },
+      },
+    });
+    expect(failedChecks(report)).toEqual([]);
+    expect(report.checks.find((c) => c.name === 'compensation-order')?.detail).toBe(
+      'the rollback halted at Disburse; nothing older was undone',
+    );
+    expect(report.checks.find((c) => c.name === 'funding-refund')?.detail).toBe(
+      'not refunded: the rollback did not reach FundPayroll',
+    );
+    expect(report.checks.map((c) => c.name)).not.toContain('ledger-zero');
   });
 });

@@ -2,6 +2,7 @@
  * verify's pure checks on hand-made runs: a consistent completed run passes every check, and each
  * kind of tampering fails the check that should catch it, naming the employee and the figure.
  */
+
 import { describe, expect, it } from 'vitest';
 import type { Cents } from '../../src/core/money.js';
 import { taxTablesFor } from '../../src/core/payroll/taxTables.js';
@@ -9,6 +10,7 @@ import type { PayslipRecord } from '../../src/core/saga/records.js';
 import { RunStatus, StepStatus } from '../../src/core/saga/steps.js';
 import type { CheckName, VerifyData, VerifyReport } from '../../src/core/verify/verifyCheck.js';
 import { failedChecks, verifyRun } from '../../src/core/verify/verifyRun.js';
+import { ZERO_YTD } from '../../src/core/ytd.js';
 import { completedRun, PERIOD } from './verifyFixture.js';
 
 function check(report: VerifyReport, name: CheckName) {
@@ -35,6 +37,7 @@ describe('verify on a completed run', () => {
       'ach-control',
       'ach-entries',
       'funding',
+      'ytd',
     ]);
     expect(check(report, 'payslips').detail).toBe('4 payslips recomputed with tables 2026.1');
     // The employee whose Section 125 deduction takes all their pay gets no ACH entry.
@@ -60,7 +63,7 @@ describe('verify on a completed run', () => {
   it('recomputes with the frozen year-to-date balances, not zero ones', () => {
     const data = withPayslip(completedRun(), 'V002', (p) => ({
       ...p,
-      ytdBefore: { gross: 0 as Cents, ssWages: 0 as Cents, medicareWages: 0 as Cents, futaWages: 0 as Cents },
+      ytdBefore: ZERO_YTD,
     }));
     const report = verifyRun(data);
     expect(failedChecks(report)).toEqual(['payslips']);
@@ -153,6 +156,7 @@ describe('verify on a completed run', () => {
       ach: {},
     });
     expect(failedChecks(report)).toEqual([]);
-    expect(report.checks).toHaveLength(13);
+    // Ten forward checks, the four of a rollback, and ledger-zero for a ROLLED_BACK run.
+    expect(report.checks).toHaveLength(15);
   });
 });

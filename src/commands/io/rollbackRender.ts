@@ -190,7 +190,7 @@ export function renderEmployees(entries: readonly AchEntryPlan[], limit = Number
       e.account,
       e.accountType,
       formatCentsGrouped(e.amount),
-      e.reversible ? 'ACH reversal' : 'MANUAL',
+      e.reversible ? 'ACH reversal' : e.returned ? `MANUAL (returned ${e.returned})` : 'MANUAL',
     ]),
     { align: ['left', 'left', 'left', 'left', 'right', 'left'] },
   );

@@ -32,6 +32,7 @@ export function paintStatus(status: AnyStatus, paint: ChalkInstance): string {
       return paint.green(status);
     case RunStatus.RolledBack:
     case RunStatus.CompensationFailed:
+    case RunStatus.FailedToStart:
     case StepStatus.Failed:
       return paint.red(status);
     case RunStatus.RollingBack:
@@ -40,6 +41,7 @@ export function paintStatus(status: AnyStatus, paint: ChalkInstance): string {
       return paint.cyan(status);
     case RunStatus.Pending:
     case CompensationStatus.NothingToUndo:
+    case CompensationStatus.NotRun:
       return paint.dim(status);
   }
 }

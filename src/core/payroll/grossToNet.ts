@@ -139,16 +139,6 @@ function grossPay(input: PayslipInput, periodsPerYear: number): Cents {
   return Number((exact * 2n + 200n) / 400n) as Cents;
 }
 
-/** Year-to-date balances after this payslip: adds its gross and the wages each tax used. */
-export function rollYtd(ytd: YtdBalances, payslip: PayslipAmounts): YtdBalances {
-  return {
-    gross: (ytd.gross + payslip.gross) as Cents,
-    ssWages: (ytd.ssWages + payslip.wages.ssWages) as Cents,
-    medicareWages: (ytd.medicareWages + payslip.wages.medicareWages) as Cents,
-    futaWages: (ytd.futaWages + payslip.wages.futaWages) as Cents,
-  };
-}
-
 /** Sums payslips into run totals (every amount field, plus the number of employees). */
 export function sumPayslips(payslips: Iterable<PayslipAmounts>): PayslipTotals {
   let gross = 0;

@@ -26,6 +26,8 @@ export interface PayslipAmounts extends PayAmounts {
     readonly ssWages: Cents;
     readonly medicareWages: Cents;
     readonly futaWages: Cents;
+    /** Supplemental wages (bonuses, commissions) paid by this payslip; absent on regular pay. */
+    readonly supplementalWages?: Cents;
   };
 }
 

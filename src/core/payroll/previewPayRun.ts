@@ -5,6 +5,7 @@
 import { BadInputError } from '../errors.js';
 import type { PayPeriod } from '../period.js';
 import { type Employee, PayType, type Timesheet, type YtdBalances } from '../roster.js';
+import { openingYtdFor } from '../ytd.js';
 import { computePayslip, sumPayslips } from './grossToNet.js';
 import type { PayslipAmounts, PayslipTotals } from './payslip.js';
 import { taxTablesFor } from './taxTables.js';
@@ -15,7 +16,7 @@ export interface PreviewPayRunInput {
   readonly period: PayPeriod;
   /** Hours per employee id; required for every hourly employee in scope. */
   readonly timesheets?: ReadonlyMap<string, Timesheet>;
-  /** Year-to-date balances before this period; the roster's opening balances when not given. */
+  /** Year-to-date balances before this period; the roster's opening balances for the year when not given. */
   readonly ytdFor?: (employeeId: string) => YtdBalances;
 }
 
@@ -52,7 +53,7 @@ export function previewPayRun(input: PreviewPayRunInput): PayRunPreview {
         );
       }
     }
-    const ytd = ytdFor === undefined ? employee.openingYtd : ytdFor(employee.employeeId);
+    const ytd = ytdFor === undefined ? openingYtdFor(employee, period.taxYear) : ytdFor(employee.employeeId);
     const amounts = computePayslip({ employee, period, ytd, hours }, tables);
     payslips.push({ employeeId: employee.employeeId, name: employee.name, amounts });
   }

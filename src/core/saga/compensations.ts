@@ -1,28 +1,55 @@
 /**
  * Compensations, one per step, each idempotent: it looks for the step's effect in the store and
  * undoes it once, or records that there was nothing to undo. A compensation that cannot do its
- * job throws; the state machine retries it, then records the failure and runs the rest, and the
- * run ends COMPENSATION_FAILED — never silently "rolled back".
+ * job throws; the state machine retries it, then records the failure — and the rollback halts
+ * there. The older compensations depend on it (no refund, no reversing journal, no voided
+ * payslips while an ACH credit is still out), so they are recorded NOT_RUN and the run ends
+ * COMPENSATION_FAILED — never silently "rolled back". A later `rollback RUN` resumes from the
+ * failed step once its cause is fixed.
  */
 import { isReversible } from '../bankingDays.js';
 import { OperationFailedError, TransientError } from '../errors.js';
-import { disbursementJournalId, payrollJournalId, reversalJournalId, reversingJournal } from '../ledger.js';
+import {
+  disbursementJournalId,
+  disbursementReversalJournal,
+  payrollJournalId,
+  reversalJournalId,
+  reversingJournal,
+} from '../ledger.js';
+import { sumCents } from '../money.js';
 import type { SagaPorts } from '../ports.js';
-import type { YtdBalances } from '../roster.js';
-import { AchFileKind, AchStatus, FundingKind, PayslipStatus, type RunRecord } from './records.js';
+import { releaseEmployer } from './employerLock.js';
+import { requireRun, ytdContributions } from './forward.js';
+import {
+  AchFileKind,
+  type AchFileRecord,
+  AchStatus,
+  type CompensationRecord,
+  FundingKind,
+  PayslipStatus,
+  type RunRecord,
+} from './records.js';
 import { periodLockKey } from './runIds.js';
-import { CompensationStatus, RunStatus, StepName, StepStatus } from './steps.js';
+import {
+  COMPENSABLE_STEPS,
+  CompensationStatus,
+  isSettled,
+  RunStatus,
+  StepName,
+  StepStatus,
+} from './steps.js';
 
 type Outcome = { readonly status: CompensationStatus; readonly detail: string };
 
-async function requireRun(ports: Pick<SagaPorts, 'runs'>, runId: string): Promise<RunRecord> {
-  const run = await ports.runs.getRun(runId);
-  if (!run) throw new OperationFailedError('RUN_NOT_FOUND', `Run ${runId} does not exist.`);
-  return run;
-}
-
 const nothing = (detail: string): Outcome => ({ status: CompensationStatus.NothingToUndo, detail });
 const done = (detail: string): Outcome => ({ status: CompensationStatus.Compensated, detail });
+
+/** Employee ids named in a one-line failure; the full list goes into the error's details. */
+const NAMED_EMPLOYEES = 20;
+
+function nameEmployees(ids: readonly string[]): string {
+  return `${ids.slice(0, NAMED_EMPLOYEES).join(', ')}${ids.length > NAMED_EMPLOYEES ? ', …' : ''}`;
+}
 
 async function undoOpenRun(ports: SagaPorts, run: RunRecord): Promise<Outcome> {
   const lockKey = periodLockKey(run.employerId, run.period, run.runType);
@@ -34,15 +61,21 @@ async function undoOpenRun(ports: SagaPorts, run: RunRecord): Promise<Outcome> {
     : nothing('period lock not held by this run');
 }
 
+/** Voids the payslips and takes the run's amounts out of the year-to-date ledger (if they were in). */
 async function undoCalculatePay(ports: SagaPorts, run: RunRecord): Promise<Outcome> {
+  const payslips = await ports.payslips.listPayslips(run.runId);
+  // Conditional per employee: only entries that hold this run change, whatever the retries.
+  const unapplied = await ports.ytd.unapply(
+    run.employerId,
+    run.period.taxYear,
+    run.runId,
+    ytdContributions(run, payslips),
+  );
   const voided = await ports.payslips.setPayslipStatus(run.runId, PayslipStatus.Void);
-  // A completed run had rolled year-to-date balances forward: put back what they were before it.
-  if (run.steps.CloseRun?.status === StepStatus.Succeeded) {
-    const payslips = await ports.payslips.listPayslips(run.runId);
-    const restored = new Map<string, YtdBalances>(payslips.map((p) => [p.employeeId, p.ytdBefore]));
-    await ports.roster.putYtd(run.employerId, run.period.taxYear, restored);
-  }
-  return voided > 0 ? done(`${voided} payslips voided`) : nothing('no payslips issued');
+  if (voided === 0 && unapplied === 0) return nothing('no payslips issued');
+  return done(
+    `${voided} payslips voided${unapplied > 0 ? `; year-to-date balances of ${unapplied} employees reduced` : ''}`,
+  );
 }
 
 async function undoFundPayroll(ports: SagaPorts, run: RunRecord): Promise<Outcome> {
@@ -60,10 +93,100 @@ async function undoPostLedger(ports: SagaPorts, run: RunRecord): Promise<Outcome
   return done(`journal ${reversalJournalId(payroll.id)} posted`);
 }
 
+function notReversible(run: RunRecord, credit: AchFileRecord, ids: readonly string[]): OperationFailedError {
+  return new OperationFailedError(
+    'ACH_NOT_REVERSIBLE',
+    `ACH credits settled ${credit.effectiveDate} are past the five-banking-day reversal window; nothing older was undone. Manual recovery needed for ${ids.length} employees: ${nameEmployees(ids)}`,
+    { details: { runId: run.runId, employees: ids } },
+  );
+}
+
+/** How many times the Disburse compensation has failed: each failure closes one reversal attempt. */
+function failedAttempts(run: RunRecord): number {
+  return run.compensations.filter(
+    (c) => c.step === StepName.Disburse && c.status === CompensationStatus.Failed,
+  ).length;
+}
+
+function reversalMessageId(runId: string, attempt: number): string {
+  return `${runId}#ach#${AchFileKind.Reversal}${attempt > 1 ? `#${attempt}` : ''}`;
+}
+
+async function sendReversal(ports: SagaPorts, run: RunRecord, attempt: number): Promise<void> {
+  await ports.outbox.publish({
+    messageId: reversalMessageId(run.runId, attempt),
+    runId: run.runId,
+    queue: 'bank-gateway',
+    body: { runId: run.runId, kind: AchFileKind.Reversal },
+    createdAt: ports.clock.now(),
+  });
+}
+
+/**
+ * The REVERSAL file of the run, sent (or sent again on a resumed rollback) and transmitted; throws
+ * a TransientError while it is in transit, and a non-retryable error when the bank refused it.
+ */
+async function transmittedReversal(
+  ports: SagaPorts,
+  run: RunRecord,
+  credit: AchFileRecord,
+  today: string,
+): Promise<AchFileRecord> {
+  let reversal = await ports.ach.getAchFile(run.runId, AchFileKind.Reversal);
+  const resumed = reversal !== undefined && (reversal.attempt ?? 1) <= failedAttempts(run);
+  if (!reversal) {
+    await ports.ach.createAchFile({
+      runId: run.runId,
+      kind: AchFileKind.Reversal,
+      status: AchStatus.Pending,
+      attempt: 1,
+      effectiveDate: today,
+      entryCount: credit.entryCount,
+      totalAmount: credit.totalAmount,
+      createdAt: ports.clock.now(),
+    });
+    await sendReversal(ports, run, 1);
+  } else if (resumed && reversal.status === AchStatus.Rejected) {
+    // An operator resumed the rollback after the bank refused the last attempt: send it again.
+    const attempt = (reversal.attempt ?? 1) + 1;
+    await ports.ach.transitionAchFile(
+      run.runId,
+      AchFileKind.Reversal,
+      [AchStatus.Rejected],
+      AchStatus.Pending,
+      {
+        attempt,
+      },
+    );
+    await sendReversal(ports, run, attempt);
+  } else if (resumed && reversal.status === AchStatus.Pending) {
+    // The gateway never answered the last attempt: hand it the file again (idempotent by message id).
+    await sendReversal(ports, run, reversal.attempt ?? 1);
+  }
+  reversal = await ports.ach.getAchFile(run.runId, AchFileKind.Reversal);
+  switch (reversal?.status) {
+    case AchStatus.Transmitted:
+      return reversal;
+    case AchStatus.Rejected:
+      throw new OperationFailedError(
+        'ACH_REVERSAL_REJECTED',
+        `The bank refused the ACH reversal of run ${run.runId}: ${reversal.rejectionReason ?? 'no reason given'}. Nothing older was undone; fix the cause, then run payroll-ops rollback ${run.runId} again to resend it.`,
+        { details: { runId: run.runId } },
+      );
+    default:
+      // The state machine retries this compensation; the gateway transmits in the meantime.
+      throw new TransientError(
+        'REVERSAL_PENDING',
+        `The ACH reversal of run ${run.runId} is not transmitted yet.`,
+      );
+  }
+}
+
 /**
  * Before transmission the file is cancelled (the gateway refuses a cancelled file). After it, a
- * REVERSAL file of debits is sent if the five-banking-day window is still open; otherwise the
- * employees need manual recovery and this compensation fails, naming them.
+ * REVERSAL file of debits is sent if the five-banking-day window is still open. The cash that
+ * comes back is journalled; entries the receiving banks return are recorded per employee and
+ * fail the compensation, naming them: that money has to be recovered outside ACH.
  */
 async function undoDisburse(ports: SagaPorts, run: RunRecord): Promise<Outcome> {
   const credit = await ports.ach.getAchFile(run.runId, AchFileKind.Credit);
@@ -82,43 +205,36 @@ async function undoDisburse(ports: SagaPorts, run: RunRecord): Promise<Outcome> 
   if (current?.status === AchStatus.Rejected)
     return done('ACH file was rejected by the bank; nothing was paid');
   const today = ports.clock.now().slice(0, 10);
-  if (!isReversible(credit.effectiveDate, today)) {
+  const existing = await ports.ach.getAchFile(run.runId, AchFileKind.Reversal);
+  if (existing?.status !== AchStatus.Transmitted && !isReversible(credit.effectiveDate, today)) {
     const payslips = await ports.payslips.listPayslips(run.runId);
-    const ids = payslips.map((p) => p.employeeId);
-    const shown = ids.slice(0, 20).join(', ');
-    throw new OperationFailedError(
-      'ACH_NOT_REVERSIBLE',
-      `ACH credits settled ${credit.effectiveDate} are past the five-banking-day reversal window; manual recovery needed for ${ids.length} employees: ${shown}${ids.length > 20 ? ', …' : ''}`,
-      { details: { employees: ids } },
+    throw notReversible(
+      run,
+      credit,
+      payslips.filter((p) => p.amounts.net > 0).map((p) => p.employeeId),
     );
   }
-  await ports.ach.createAchFile({
-    runId: run.runId,
-    kind: AchFileKind.Reversal,
-    status: AchStatus.Pending,
-    effectiveDate: today,
-    entryCount: credit.entryCount,
-    totalAmount: credit.totalAmount,
-    createdAt: ports.clock.now(),
-  });
-  await ports.outbox.publish({
-    messageId: `${run.runId}#ach#${AchFileKind.Reversal}`,
-    runId: run.runId,
-    queue: 'bank-gateway',
-    body: { runId: run.runId, kind: AchFileKind.Reversal },
-    createdAt: ports.clock.now(),
-  });
-  const reversal = await ports.ach.getAchFile(run.runId, AchFileKind.Reversal);
-  if (reversal?.status !== AchStatus.Transmitted) {
-    // The state machine retries this compensation; the gateway transmits in the meantime.
-    throw new TransientError(
-      'REVERSAL_PENDING',
-      `The ACH reversal of run ${run.runId} is not transmitted yet.`,
-    );
-  }
+  const reversal = await transmittedReversal(ports, run, credit, today);
+  const returns = reversal.returns ?? [];
+  const returned = sumCents(returns.map((r) => r.amount));
+  const recovered = reversal.totalAmount - returned;
+  // The disbursement journal is posted once the step sees its credits transmitted; a step that
+  // failed first left none, and then the cash that went out and came back nets to nothing.
   const journals = await ports.ledger.listJournals(run.runId);
-  const disbursement = journals.find((journal) => journal.id === disbursementJournalId(run.runId));
-  if (disbursement) await ports.ledger.postJournal(reversingJournal(disbursement));
+  if (journals.some((journal) => journal.id === disbursementJournalId(run.runId))) {
+    await ports.ledger.postJournal(disbursementReversalJournal(run.runId, recovered));
+  }
+  if (returns.length > 0) {
+    const ids = returns.map((r) => r.employeeId);
+    throw new OperationFailedError(
+      'ACH_REVERSAL_PARTIAL',
+      `The ACH reversal of run ${run.runId} recovered ${recovered} of ${reversal.totalAmount} cents; the receiving banks returned ${returns.length} entries (${returns
+        .map((r) => `${r.employeeId} ${r.code}`)
+        .slice(0, NAMED_EMPLOYEES)
+        .join(', ')}). Nothing older was undone; recover those amounts outside ACH.`,
+      { details: { runId: run.runId, employees: ids, recovered, returned } },
+    );
+  }
   return done('ACH reversal transmitted and disbursement journal reversed');
 }
 
@@ -145,16 +261,28 @@ const UNDO: Readonly<
   PublishPayslips: undoPublishPayslips,
 };
 
+/**
+ * What a step's compensation amounts to over all its records. Once any attempt settled it, it is
+ * settled for good — COMPENSATED wins over NOTHING_TO_UNDO, since a duplicate attempt that found
+ * nothing left to undo does not hide the one that undid it. Otherwise the latest failure or NOT_RUN.
+ */
+export function compensationOf(run: RunRecord, step: StepName): CompensationRecord | undefined {
+  const records = run.compensations.filter((c) => c.step === step);
+  return (
+    records.find((c) => c.status === CompensationStatus.Compensated) ??
+    records.find((c) => c.status === CompensationStatus.NothingToUndo) ??
+    records.at(-1)
+  );
+}
+
 export async function compensate(
   ports: SagaPorts,
   input: { runId: string; step: StepName },
 ): Promise<Outcome> {
   if (input.step === StepName.CloseRun) return nothing('closing has no effect of its own to undo');
   const run = await requireRun(ports, input.runId);
-  const prior = run.compensations.find(
-    (c) => c.step === input.step && c.status !== CompensationStatus.Failed,
-  );
-  if (prior) return { status: prior.status, detail: prior.detail ?? '' };
+  const prior = compensationOf(run, input.step);
+  if (prior && isSettled(prior.status)) return { status: prior.status, detail: prior.detail ?? '' };
   const outcome = await UNDO[input.step](ports, run);
   await ports.runs.recordCompensation(input.runId, { step: input.step, at: ports.clock.now(), ...outcome });
   return outcome;
@@ -166,6 +294,8 @@ export async function beginRollback(
   input: { runId: string; failedStep: StepName; error: string; cause: string },
 ): Promise<{ status: RunStatus }> {
   const run = await requireRun(ports, input.runId);
+  // A start declared failed released everything; its late execution changes nothing about it.
+  if (run.status === RunStatus.FailedToStart) return { status: run.status };
   const cause = extractCause(input.cause);
   if (input.error !== 'OperatorRollback') {
     const startedAt = run.steps[input.failedStep]?.startedAt;
@@ -183,29 +313,51 @@ export async function beginRollback(
   return { status: RunStatus.RollingBack };
 }
 
+/**
+ * A compensation failed for good: recorded, and every older compensation not yet done is recorded
+ * NOT_RUN — the rollback stops here, leaving the older effects (funding, journals, payslips,
+ * year-to-date) standing, consistent with the money still out.
+ */
 export async function recordCompensationFailure(
   ports: SagaPorts,
   input: { runId: string; step: StepName; error: string; cause: string },
 ): Promise<void> {
+  const at = ports.clock.now();
   await ports.runs.recordCompensation(input.runId, {
     step: input.step,
     status: CompensationStatus.Failed,
-    at: ports.clock.now(),
+    at,
     detail: `${input.error}: ${extractCause(input.cause)}`,
   });
+  const run = await requireRun(ports, input.runId);
+  const failedAt = COMPENSABLE_STEPS.indexOf(input.step);
+  for (const older of COMPENSABLE_STEPS.slice(0, Math.max(0, failedAt)).reverse()) {
+    const latest = compensationOf(run, older);
+    if (latest && isSettled(latest.status)) continue;
+    // biome-ignore lint/suspicious/noConsole: debug
+    await ports.runs.recordCompensation(input.runId, {
+      step: older,
+      status: CompensationStatus.NotRun,
+      at,
+      detail: `not attempted: the compensation of ${input.step} failed first`,
+    });
+  }
 }
 
-/** ROLLED_BACK only when no compensation is left failed. */
+/** ROLLED_BACK only when every compensation is done; then the employer's next run may start. */
 export async function finishRollback(
   ports: SagaPorts,
   input: { runId: string },
 ): Promise<{ status: RunStatus }> {
   const run = await requireRun(ports, input.runId);
-  const latest = new Map<StepName, CompensationStatus>();
-  for (const record of run.compensations) latest.set(record.step, record.status);
-  const failed = [...latest.values()].some((status) => status === CompensationStatus.Failed);
-  const status = failed ? RunStatus.CompensationFailed : RunStatus.RolledBack;
+  if (run.status === RunStatus.FailedToStart) return { status: run.status };
+  const unsettled = COMPENSABLE_STEPS.some((step) => {
+    const latest = compensationOf(run, step);
+    return latest !== undefined && !isSettled(latest.status);
+  });
+  const status = unsettled ? RunStatus.CompensationFailed : RunStatus.RolledBack;
   await ports.runs.updateRun(input.runId, { status, endedAt: ports.clock.now() });
+  await releaseEmployer(ports, run.employerId, run.runId);
   return { status };
 }
 

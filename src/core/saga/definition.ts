@@ -78,7 +78,10 @@ const compensateState = (step: StepName): string => `Compensate${step}`;
 const recordFailureState = (step: StepName): string => `CompensationFailed${step}`;
 const failState = (step: StepName): string => `Failed${step}`;
 
-/** Compensate<S> → (on failure: CompensationFailed<S>) → the compensation of the step before S … → FinishRollback. */
+/**
+ * Compensate<S> → the compensation of the step before S … → FinishRollback. On a failure:
+ * CompensationFailed<S> → FinishRollback — the rollback halts, older steps are recorded NOT_RUN.
+ */
 function compensationStates(): Record<string, State> {
   const states: Record<string, State> = {};
   COMPENSABLE_STEPS.forEach((step, index) => {
@@ -101,7 +104,7 @@ function compensationStates(): Record<string, State> {
       }),
       ResultPath: null,
       Retry: forwardRetry,
-      Next: next,
+      Next: 'FinishRollback',
     };
   });
   states.FinishRollback = {

@@ -3,14 +3,16 @@
  * once-only writes), so a redelivery or a redrive makes no second effect even without the
  * Powertools guard that wraps the handlers.
  */
-import { BadInputError, OperationFailedError } from '../errors.js';
+import { OperationFailedError } from '../errors.js';
 import { disbursementJournal, journalInputFromTotals, payrollJournal } from '../ledger.js';
 import type { Cents } from '../money.js';
-import { computePayslip, rollYtd, sumPayslips } from '../payroll/grossToNet.js';
+import { computePayslip, sumPayslips } from '../payroll/grossToNet.js';
 import { taxTablesFor } from '../payroll/taxTables.js';
 import type { SagaPorts } from '../ports.js';
 import type { YtdBalances } from '../roster.js';
+import { payslipContribution, ytdBeforeRun } from '../ytd.js';
 import { CHUNK_SIZE, MAX_BANK_CHECKS } from './definition.js';
+import { releaseEmployer } from './employerLock.js';
 import {
   AchFileKind,
   AchStatus,
@@ -26,12 +28,13 @@ import {
 import { periodLockKey } from './runIds.js';
 import { RunStatus, StepName, StepStatus } from './steps.js';
 import { runTotalsOf } from './totals.js';
+import { employeesInPeriod } from './validateRun.js';
 
 export interface RunRef {
   readonly runId: string;
 }
 
-async function requireRun(ports: Pick<SagaPorts, 'runs'>, runId: string): Promise<RunRecord> {
+export async function requireRun(ports: Pick<SagaPorts, 'runs'>, runId: string): Promise<RunRecord> {
   const run = await ports.runs.getRun(runId);
   if (!run) throw new OperationFailedError('RUN_NOT_FOUND', `Run ${runId} does not exist.`);
   return run;
@@ -60,13 +63,6 @@ async function succeeded(
   });
 }
 
-const ZERO_YTD: YtdBalances = {
-  gross: 0 as Cents,
-  ssWages: 0 as Cents,
-  medicareWages: 0 as Cents,
-  futaWages: 0 as Cents,
-};
-
 export interface OpenRunResult {
   readonly employees: number;
   readonly chunks: readonly ChunkDescriptor[];
@@ -76,6 +72,17 @@ export interface OpenRunResult {
 /** Period lock, run RUNNING, roster snapshot in chunks (with year-to-date balances and hours). */
 export async function openRun(ports: SagaPorts, { runId }: RunRef): Promise<OpenRunResult> {
   const run = await requireRun(ports, runId);
+  // PENDING → RUNNING once; a redriven OpenRun finds it RUNNING. A start that was declared failed
+  // (FAILED_TO_START) released its locks: its execution, begun late, must not pay anyone.
+  const opened = await ports.runs.transitionRun(runId, [RunStatus.Pending, RunStatus.Running], {
+    status: RunStatus.Running,
+  });
+  if (!opened) {
+    throw new OperationFailedError(
+      'RUN_NOT_STARTABLE',
+      `Run ${runId} is ${run.status}; only a PENDING or RUNNING run can be opened.`,
+    );
+  }
   const at = await started(ports, runId, StepName.OpenRun);
   const lockKey = periodLockKey(run.employerId, run.period, run.runType);
   if (lockKey) {
@@ -90,30 +97,21 @@ export async function openRun(ports: SagaPorts, { runId }: RunRef): Promise<Open
   const tables = taxTablesFor(run.period.taxYear);
   const [employees, ytd, timesheets] = await Promise.all([
     ports.roster.listEmployees(run.employerId),
-    ports.roster.getYtd(run.employerId, run.period.taxYear),
+    ports.ytd.entries(run.employerId, run.period.taxYear),
     ports.timesheets.getTimesheets(runId),
   ]);
-  const inScope = employees
-    .filter((employee) => employee.payFrequency === run.period.frequency)
-    .sort((a, b) => (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0));
-  if (inScope.length === 0) {
-    throw new BadInputError(
-      'NO_EMPLOYEES_IN_PERIOD',
-      `Employer ${run.employerId} has no ${run.period.frequency} employees for period ${run.period.id}.`,
-    );
-  }
+  const inScope = employeesInPeriod(employees, run.employerId, run.period);
   const chunks: ChunkSnapshot[] = [];
   for (let start = 0, index = 0; start < inScope.length; start += CHUNK_SIZE, index++) {
     const members: EmployeeSnapshot[] = inScope.slice(start, start + CHUNK_SIZE).map((employee) => {
       const hours = timesheets.get(employee.employeeId);
-      const ytdBefore = ytd.get(employee.employeeId) ?? employee.openingYtd ?? ZERO_YTD;
+      const ytdBefore = ytdBeforeRun(employee, run.period.taxYear, ytd.get(employee.employeeId));
       return hours ? { employee, ytdBefore, hours } : { employee, ytdBefore };
     });
     chunks.push({ runId, chunkIndex: index, employees: members });
   }
   await ports.chunks.putChunks(chunks);
   await ports.runs.updateRun(runId, {
-    status: RunStatus.Running,
     employees: inScope.length,
     chunkCount: chunks.length,
     taxTablesVersion: tables.version,
@@ -297,15 +295,27 @@ export async function publishPayslips(ports: SagaPorts, { runId }: RunRef): Prom
   return { messages: count };
 }
 
-/** Rolls year-to-date balances forward, freezes the totals and completes the run. */
+/** Each payslip's amounts as they count towards its employee's year. */
+export function ytdContributions(
+  run: RunRecord,
+  payslips: readonly PayslipRecord[],
+): Map<string, YtdBalances> {
+  return new Map(
+    payslips.filter((p) => p.runId === run.runId).map((p) => [p.employeeId, payslipContribution(p.amounts)]),
+  );
+}
+
+/**
+ * Adds the run's payslips to the year-to-date ledger (once per employee, whatever the retries),
+ * completes the run, then lets the employer's next run start.
+ */
 export async function closeRun(ports: SagaPorts, { runId }: RunRef): Promise<{ status: RunStatus }> {
   const run = await requireRun(ports, runId);
   const at = await started(ports, runId, StepName.CloseRun);
   const payslips = await ports.payslips.listPayslips(runId);
-  const ytd = new Map<string, YtdBalances>();
-  for (const payslip of payslips) ytd.set(payslip.employeeId, rollYtd(payslip.ytdBefore, payslip.amounts));
-  await ports.roster.putYtd(run.employerId, run.period.taxYear, ytd);
+  await ports.ytd.apply(run.employerId, run.period.taxYear, runId, ytdContributions(run, payslips));
   await succeeded(ports, runId, StepName.CloseRun, at);
   await ports.runs.updateRun(runId, { status: RunStatus.Completed, endedAt: ports.clock.now() });
+  await releaseEmployer(ports, run.employerId, runId);
   return { status: RunStatus.Completed };
 }

@@ -132,10 +132,20 @@ export const AchStatus = {
 } as const;
 export type AchStatus = (typeof AchStatus)[keyof typeof AchStatus];
 
+/** An entry the receiving bank sent back: its money did not move (for a reversal: was not recovered). */
+export interface AchReturn {
+  readonly employeeId: string;
+  readonly amount: Cents;
+  /** The NACHA return reason code, e.g. R01 (insufficient funds), R02 (account closed). */
+  readonly code: string;
+}
+
 export interface AchFileRecord {
   readonly runId: string;
   readonly kind: AchFileKind;
   readonly status: AchStatus;
+  /** 1 for the first transmission; a resumed rollback resubmits a rejected reversal as the next attempt. */
+  readonly attempt?: number;
   readonly effectiveDate: IsoDate;
   readonly entryCount: number;
   readonly totalAmount: Cents;
@@ -143,6 +153,8 @@ export interface AchFileRecord {
   readonly transmittedAt?: string;
   readonly artifact?: string;
   readonly rejectionReason?: string;
+  /** Entries returned by the receiving banks, per employee. */
+  readonly returns?: readonly AchReturn[];
 }
 
 export const DeliveryStatus = { Delivered: 'DELIVERED', Retracted: 'RETRACTED' } as const;

@@ -12,6 +12,7 @@ import { type Cents, sumCents, ZERO } from '../money.js';
 import type { IsoDate } from '../period.js';
 import { ExecutionStatus, type ExecutionSummary } from '../ports.js';
 import type { BankAccountType } from '../roster.js';
+import { compensationOf } from './compensations.js';
 import {
   type AchFileRecord,
   AchStatus,
@@ -21,7 +22,14 @@ import {
   type RunRecord,
   RunType,
 } from './records.js';
-import { COMPENSABLE_STEPS, CompensationStatus, RunStatus, StepName, StepStatus } from './steps.js';
+import {
+  COMPENSABLE_STEPS,
+  CompensationStatus,
+  isSettled,
+  RunStatus,
+  StepName,
+  StepStatus,
+} from './steps.js';
 
 export const RollbackDecision = {
   /** ROLLED_BACK already: a second rollback changes nothing. */
@@ -32,6 +40,11 @@ export const RollbackDecision = {
   StopThenRollback: 'stop-then-rollback',
   /** A completed run, or one whose execution ended without compensating. */
   Rollback: 'rollback',
+  /**
+   * The money cannot come back through ACH (past the reversal window, or entries the receiving
+   * banks returned): nothing is started, nothing changes, and the summary says what to do instead.
+   */
+  Refuse: 'refuse',
 } as const;
 export type RollbackDecision = (typeof RollbackDecision)[keyof typeof RollbackDecision];
 
@@ -43,6 +56,8 @@ export const PlannedStepState = {
   Started: 'started',
   /** An earlier compensation of the step failed; it is tried again. */
   CompensationFailed: 'compensation-failed',
+  /** A halted rollback did not attempt it; it is tried now. */
+  NotRun: 'not-run',
 } as const;
 export type PlannedStepState = (typeof PlannedStepState)[keyof typeof PlannedStepState];
 
@@ -80,6 +95,8 @@ export interface AchEntryPlan {
   readonly accountType: BankAccountType;
   readonly amount: Cents;
   readonly reversible: boolean;
+  /** The return reason code when the receiving bank sent this entry's reversal back. */
+  readonly returned?: string;
 }
 
 export interface RollbackAmounts {
@@ -138,15 +155,18 @@ export function planRollback(input: RollbackPlanInput): RollbackPlan {
   const { run } = input;
   const previous = input.previousRollbacks ?? [];
   const attempt = previous.length + 1;
-  const alreadyCompensated = latestCompensations(run).filter((c) => c.status !== CompensationStatus.Failed);
+  const alreadyCompensated = latestCompensations(run).filter((c) => isSettled(c.status));
   const employees = achEntries(input);
   const base = { runId: run.runId, status: run.status, alreadyCompensated, employees };
 
-  if (run.status === RunStatus.RolledBack) {
+  if (run.status === RunStatus.RolledBack || run.status === RunStatus.FailedToStart) {
     return {
       ...base,
       decision: RollbackDecision.NothingToDo,
-      summary: `Run ${run.runId} is already ROLLED_BACK; a rollback changes nothing.`,
+      summary:
+        run.status === RunStatus.RolledBack
+          ? `Run ${run.runId} is already ROLLED_BACK; a rollback changes nothing.`
+          : `Run ${run.runId} failed to start: it paid nothing and holds nothing; a rollback changes nothing.`,
       stop: [],
       steps: [],
       amounts: amountsOf([]),
@@ -157,11 +177,12 @@ export function planRollback(input: RollbackPlanInput): RollbackPlan {
   const running = [input.payRunExecution, ...previous]
     .filter((execution): execution is ExecutionSummary => execution?.status === ExecutionStatus.Running)
     .map((execution) => execution.executionArn);
-  const decision = decide(run, running.length > 0);
+  const refusal = refusalOf(input, steps);
+  const decision = refusal ? RollbackDecision.Refuse : decide(run, running.length > 0);
   return {
     ...base,
     decision,
-    summary: summaryOf(run, decision, steps.length),
+    summary: refusal ?? summaryOf(run, decision, steps.length),
     fromStep: steps[0]?.step ?? StepName.OpenRun,
     executionName: rollbackExecutionName(run.runId, attempt),
     stop: running,
@@ -170,9 +191,39 @@ export function planRollback(input: RollbackPlanInput): RollbackPlan {
   };
 }
 
+/**
+ * Why the money of this run cannot be taken back through ACH, as one paragraph for the operator,
+ * or undefined when it can. Undoing anything older (refund, reversing journal, voided payslips)
+ * while the employees keep the money would misstate the books, so nothing is done at all.
+ */
+function refusalOf(input: RollbackPlanInput, steps: readonly PlannedStep[]): string | undefined {
+  const disburse = steps.find((step) => step.step === StepName.Disburse)?.action;
+  if (disburse?.type !== 'reverse-ach-file') return undefined;
+  const { runId } = input.run;
+  const returns = input.achFiles.reversal?.returns ?? [];
+  if (input.achFiles.reversal?.status === AchStatus.Transmitted && returns.length > 0) {
+    return (
+      `Run ${runId} cannot be rolled back: its ACH reversal was sent and the receiving banks returned ` +
+      `${returns.length} entr${returns.length === 1 ? 'y' : 'ies'} (${returns.map((r) => `${r.employeeId} ${r.code}`).join(', ')}), ` +
+      'so that money cannot be recovered through ACH. Nothing was changed. Recover those amounts from the ' +
+      'employees outside the system, or pay a correcting off-cycle run (payroll-ops run --off-cycle --reason …).'
+    );
+  }
+  if (disburse.reversible) return undefined;
+  const paid = input.payslips.filter((p) => p.amounts.net > 0).length;
+  return (
+    `Run ${runId} cannot be rolled back: its ACH credits to ${paid} employees settled ` +
+    `${input.achFiles.credit?.effectiveDate}, and the five-banking-day reversal window closed on ${disburse.deadline}. ` +
+    'The employees keep the money, so the employer is not refunded and the payslips and year-to-date balances stand. ' +
+    'Nothing was changed. Correct the pay with an off-cycle run (payroll-ops run --off-cycle --reason …), or recover ' +
+    'the funds from the employees outside the system.'
+  );
+}
+
 function decide(run: RunRecord, executionRunning: boolean): RollbackDecision {
   switch (run.status) {
     case RunStatus.RolledBack:
+    case RunStatus.FailedToStart:
       return RollbackDecision.NothingToDo;
     case RunStatus.CompensationFailed:
       return RollbackDecision.Resume;
@@ -198,18 +249,14 @@ function summaryOf(run: RunRecord, decision: RollbackDecision, steps: number): s
       return `Run ${run.runId} is ${run.status} and its execution is still going: it is stopped, then ${what} run.`;
     case RollbackDecision.Rollback:
       return `Run ${run.runId} is ${run.status}: ${what} reverse every step it completed.`;
+    case RollbackDecision.Refuse:
+      return `Run ${run.runId} cannot be rolled back.`;
   }
 }
 
-/** The latest compensation record of each step: a failure followed by a success counts as done. */
+/** Each step's compensation as it stands (compensationOf): a failure followed by a success counts as done. */
 function latestCompensations(run: RunRecord): CompensationRecord[] {
-  const latest = new Map<StepName, CompensationRecord>();
-  for (const record of run.compensations) {
-    const known = latest.get(record.step);
-    // compensate() never records again after a non-failed record, so a non-failed one is final.
-    if (!known || known.status === CompensationStatus.Failed) latest.set(record.step, record);
-  }
-  return COMPENSABLE_STEPS.flatMap((step) => latest.get(step) ?? []);
+  return COMPENSABLE_STEPS.flatMap((step) => compensationOf(run, step) ?? []);
 }
 
 /** Compensable steps whose effect exists or may exist, and that no compensation has undone yet. */
@@ -219,10 +266,12 @@ function plannedSteps(input: RollbackPlanInput): PlannedStep[] {
   const planned: PlannedStep[] = [];
   for (const step of [...COMPENSABLE_STEPS].reverse()) {
     const record = latest.get(step);
-    if (record && record.status !== CompensationStatus.Failed) continue;
-    const state: PlannedStepState | undefined = record
-      ? PlannedStepState.CompensationFailed
-      : stepState(input, step);
+    if (record && isSettled(record.status)) continue;
+    const state: PlannedStepState | undefined = !record
+      ? stepState(input, step)
+      : record.status === CompensationStatus.NotRun
+        ? PlannedStepState.NotRun
+        : PlannedStepState.CompensationFailed;
     if (state) planned.push({ step, state, action: actionFor(input, step) });
   }
   return planned;
@@ -266,7 +315,7 @@ function actionFor(input: RollbackPlanInput, step: StepName): CompensationAction
       return {
         type: 'void-payslips',
         count: input.payslips.filter((p) => p.status === PayslipStatus.Issued).length,
-        restoreYtd: run.steps.CloseRun?.status === StepStatus.Succeeded,
+        restoreYtd: run.steps.CloseRun !== undefined,
       };
     default:
       return { type: 'release-period', periodId: run.period.id, periodLock: run.runType === RunType.Regular };
@@ -299,18 +348,26 @@ function disburseAction(input: RollbackPlanInput): CompensationAction {
 function achEntries(input: RollbackPlanInput): AchEntryPlan[] {
   const { credit } = input.achFiles;
   if (!credit || credit.status === AchStatus.Rejected || credit.status === AchStatus.Cancelled) return [];
-  // The same test as the Disburse compensation: the credit file's settlement date against today.
-  const reversible = isReversible(credit.effectiveDate, input.today);
+  // The same test as the Disburse compensation: the credit file's settlement date against today,
+  // unless the reversal went out already — then only what the receiving banks returned is lost.
+  const reversal = input.achFiles.reversal;
+  const sent = reversal?.status === AchStatus.Transmitted;
+  const reversible = sent || isReversible(credit.effectiveDate, input.today);
+  const returned = new Map((sent ? (reversal.returns ?? []) : []).map((r) => [r.employeeId, r.code]));
   return input.payslips
     .filter((payslip) => payslip.amounts.net > 0)
-    .map((payslip) => ({
-      employeeId: payslip.employeeId,
-      name: payslip.name,
-      account: maskAccount(payslip.bank.account),
-      accountType: payslip.bank.accountType,
-      amount: payslip.amounts.net,
-      reversible,
-    }));
+    .map((payslip) => {
+      const code = returned.get(payslip.employeeId);
+      return {
+        employeeId: payslip.employeeId,
+        name: payslip.name,
+        account: maskAccount(payslip.bank.account),
+        accountType: payslip.bank.accountType,
+        amount: payslip.amounts.net,
+        reversible: reversible && code === undefined,
+        ...(code === undefined ? {} : { returned: code }),
+      };
+    });
 }
 
 function amountsOf(steps: readonly PlannedStep[]): RollbackAmounts {

@@ -1,9 +1,13 @@
 /**
- * Starting a pay run: the period lock and the run record are taken in DynamoDB before the
- * execution starts, so a second regular run for the same employer and period — sequential or
- * concurrent — is refused naming the run that holds the period, and exactly one run exists.
+ * Starting a pay run — the one start shared by the CLI, the off-cycle API and the payday machine.
+ * Limits are checked before anything is written; then the employer's lock (one open run per
+ * employer), the period lock of a regular run, and the run record, all before the execution
+ * starts. A duplicate start, sequential or concurrent, is refused naming the run that holds the
+ * period or the employer. A start that fails after the record is written ends FAILED_TO_START
+ * and releases its locks, so nothing is left PENDING holding them.
  */
-import { OperationFailedError } from '../errors.js';
+import { BadInputError, OperationFailedError } from '../errors.js';
+import { Limits, utf8Bytes } from '../limits.js';
 import type { PayPeriod } from '../period.js';
 import type {
   Clock,
@@ -14,9 +18,11 @@ import type {
   TimesheetStore,
 } from '../ports.js';
 import type { Timesheet } from '../roster.js';
+import { claimEmployer, releaseEmployer } from './employerLock.js';
 import type { RunRecord, RunRequest, RunType } from './records.js';
 import { offCycleRunId, periodLockKey, regularRunId } from './runIds.js';
 import { RunStatus } from './steps.js';
+import { employerMustExist } from './validateRun.js';
 
 export interface StartRunPorts {
   readonly clock: Clock;
@@ -59,29 +65,68 @@ export class RunExistsError extends OperationFailedError {
   }
 }
 
-async function refuseIfHeld(ports: StartRunPorts, lockKey: string, period: PayPeriod): Promise<void> {
-  const holder = await ports.locks.holder(lockKey);
-  if (holder) throw new RunExistsError(await ports.runs.getRun(holder), holder, period);
+function requestOf(command: StartRunCommand, runId: string, requestedAt: string): RunRequest {
+  return {
+    runId,
+    employerId: command.employerId,
+    period: command.period,
+    runType: command.runType,
+    ...(command.reason ? { reason: command.reason } : {}),
+    requestedBy: command.requestedBy,
+    requestedAt,
+  };
 }
 
-async function claimRegularRun(
+/** Everything that would make Step Functions or DynamoDB refuse the start, refused before any write. */
+export function checkStartLimits(command: StartRunCommand): void {
+  if (command.reason !== undefined && command.reason.length > Limits.maxReasonLength) {
+    throw new BadInputError(
+      'REASON_TOO_LONG',
+      `--reason has ${command.reason.length} characters; keep it to ${Limits.maxReasonLength} (it is recorded on the run and in the audit trail).`,
+    );
+  }
+  if (command.requestedBy.length > Limits.maxRequestedByLength) {
+    throw new BadInputError(
+      'REQUESTED_BY_TOO_LONG',
+      `requestedBy has ${command.requestedBy.length} characters; keep it to ${Limits.maxRequestedByLength}.`,
+    );
+  }
+  const input = JSON.stringify(requestOf(command, 'x'.repeat(80), new Date(0).toISOString()));
+  if (utf8Bytes(input) > Limits.maxExecutionInputBytes) {
+    throw new BadInputError(
+      'RUN_INPUT_TOO_LARGE',
+      `The run request is ${utf8Bytes(input)} bytes; Step Functions takes at most ${Limits.maxExecutionInputBytes}. Shorten the reason.`,
+    );
+  }
+}
+
+async function nextRegularRunId(
   ports: StartRunPorts,
   command: StartRunCommand,
   lockKey: string,
 ): Promise<string> {
-  await refuseIfHeld(ports, lockKey, command.period);
+  const holder = await ports.locks.holder(lockKey);
+  if (holder) throw new RunExistsError(await ports.runs.getRun(holder), holder, command.period);
   // Earlier attempts that were rolled back keep their records; the next attempt gets the next id.
-  let attempt = 1;
-  while (
-    attempt < MAX_ATTEMPTS &&
-    (await ports.runs.getRun(regularRunId(command.employerId, command.period, attempt)))
-  ) {
-    attempt++;
+  for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+    const runId = regularRunId(command.employerId, command.period, attempt);
+    if (!(await ports.runs.getRun(runId))) return runId;
   }
-  const runId = regularRunId(command.employerId, command.period, attempt);
-  const { holder } = await ports.locks.acquire(lockKey, runId);
-  if (holder !== runId) throw new RunExistsError(await ports.runs.getRun(holder), holder, command.period);
-  return runId;
+  throw new OperationFailedError(
+    'TOO_MANY_ATTEMPTS',
+    `Period ${command.period.id} has ${MAX_ATTEMPTS} regular runs already; investigate with payroll-ops status.`,
+  );
+}
+
+async function nextOffCycleRunId(ports: StartRunPorts, command: StartRunCommand): Promise<string> {
+  for (let n = 1; n <= MAX_ATTEMPTS; n++) {
+    const runId = offCycleRunId(command.employerId, command.period, n);
+    if (!(await ports.runs.getRun(runId))) return runId;
+  }
+  throw new OperationFailedError(
+    'TOO_MANY_OFF_CYCLE_RUNS',
+    `Too many off-cycle runs for ${command.period.id}.`,
+  );
 }
 
 function newRun(command: StartRunCommand, runId: string, startedAt: string): RunRecord {
@@ -100,48 +145,72 @@ function newRun(command: StartRunCommand, runId: string, startedAt: string): Run
   };
 }
 
+/** Releases what a start took; only locks this run holds are released. */
+async function releaseLocks(ports: StartRunPorts, command: StartRunCommand, runId: string): Promise<void> {
+  const lockKey = periodLockKey(command.employerId, command.period, command.runType);
+  if (lockKey) await ports.locks.release(lockKey, runId);
+  await releaseEmployer(ports, command.employerId, runId);
+}
+
+/**
+ * After a failed start: if the execution did begin after all (a lost response), the run is
+ * started; otherwise the run ends FAILED_TO_START — unless OpenRun got there first — and its
+ * locks are released.
+ */
+async function settleFailedStart(
+  ports: StartRunPorts,
+  command: StartRunCommand,
+  runId: string,
+  error: unknown,
+): Promise<StartedRun | undefined> {
+  const execution = await ports.executions.describePayRun(runId).catch(() => undefined);
+  if (execution) return { runId, executionArn: execution.executionArn };
+  const message = error instanceof Error ? error.message : String(error);
+  const failed = await ports.runs.transitionRun(runId, [RunStatus.Pending], {
+    status: RunStatus.FailedToStart,
+    endedAt: ports.clock.now(),
+    failure: { step: 'OpenRun', error: 'StartFailed', cause: message },
+  });
+  if (failed) await releaseLocks(ports, command, runId);
+  return undefined;
+}
+
 export async function startRun(ports: StartRunPorts, command: StartRunCommand): Promise<StartedRun> {
-  const employer = await ports.roster.getEmployer(command.employerId);
-  if (!employer) {
+  checkStartLimits(command);
+  await employerMustExist(ports.roster, command.employerId);
+  const startedAt = ports.clock.now();
+  const lockKey = periodLockKey(command.employerId, command.period, command.runType);
+  const runId = lockKey
+    ? await nextRegularRunId(ports, command, lockKey)
+    : await nextOffCycleRunId(ports, command);
+  await claimEmployer(ports, command.employerId, runId);
+  if (lockKey) {
+    const { holder } = await ports.locks.acquire(lockKey, runId);
+    if (holder !== runId) {
+      await releaseEmployer(ports, command.employerId, runId);
+      throw new RunExistsError(await ports.runs.getRun(holder), holder, command.period);
+    }
+  }
+  // Two concurrent starts of the same run id pass the (re-entrant) locks together: the record is
+  // created once, and the start that did not create it is the duplicate. It releases nothing.
+  if ((await ports.runs.createRun(newRun(command, runId, startedAt))) === 'already-written') {
+    const existing = await ports.runs.getRun(runId);
+    if (lockKey) throw new RunExistsError(existing, runId, command.period);
     throw new OperationFailedError(
-      'EMPLOYER_NOT_FOUND',
-      `Employer ${command.employerId} is not set up; run payroll-ops employer set ${command.employerId} ... first.`,
+      'RUN_EXISTS',
+      `Run ${runId} was started by another request at the same moment${existing ? ` (${existing.status})` : ''}; see payroll-ops status ${runId}.`,
+      { details: { runId, status: existing?.status } },
     );
   }
-  const startedAt = ports.clock.now();
-  let runId: string;
-  const lockKey = periodLockKey(command.employerId, command.period, command.runType);
-  if (lockKey) {
-    runId = await claimRegularRun(ports, command, lockKey);
-    // Two concurrent starts can both pass the lock (it is re-entrant for one run id): the run
-    // record is created once, and the start that did not create it is the duplicate.
-    if ((await ports.runs.createRun(newRun(command, runId, startedAt))) === 'already-written') {
-      throw new RunExistsError(await ports.runs.getRun(runId), runId, command.period);
-    }
-  } else {
-    let n = 1;
-    for (;;) {
-      runId = offCycleRunId(command.employerId, command.period, n);
-      if ((await ports.runs.createRun(newRun(command, runId, startedAt))) === 'written') break;
-      if (++n > MAX_ATTEMPTS)
-        throw new OperationFailedError(
-          'TOO_MANY_OFF_CYCLE_RUNS',
-          `Too many off-cycle runs for ${command.period.id}.`,
-        );
-    }
+  try {
+    if (command.timesheets && command.timesheets.length > 0)
+      await ports.timesheets.putTimesheets(runId, command.timesheets);
+    const { executionArn } = await ports.executions.startPayRun(runId, requestOf(command, runId, startedAt));
+    await ports.runs.updateRun(runId, { executionArn });
+    return { runId, executionArn };
+  } catch (error) {
+    const started = await settleFailedStart(ports, command, runId, error);
+    if (started) return started;
+    throw error;
   }
-  if (command.timesheets && command.timesheets.length > 0)
-    await ports.timesheets.putTimesheets(runId, command.timesheets);
-  const request: RunRequest = {
-    runId,
-    employerId: command.employerId,
-    period: command.period,
-    runType: command.runType,
-    ...(command.reason ? { reason: command.reason } : {}),
-    requestedBy: command.requestedBy,
-    requestedAt: startedAt,
-  };
-  const { executionArn } = await ports.executions.startPayRun(runId, request);
-  await ports.runs.updateRun(runId, { executionArn });
-  return { runId, executionArn };
 }

@@ -39,6 +39,8 @@ export const RunStatus = {
   RollingBack: 'ROLLING_BACK',
   RolledBack: 'ROLLED_BACK',
   CompensationFailed: 'COMPENSATION_FAILED',
+  /** The start was refused or failed after the run record was written: nothing ran, nothing is held. */
+  FailedToStart: 'FAILED_TO_START',
 } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 
@@ -46,10 +48,25 @@ export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
   RunStatus.Completed,
   RunStatus.RolledBack,
   RunStatus.CompensationFailed,
+  RunStatus.FailedToStart,
 ];
 
 export function isTerminal(status: RunStatus): boolean {
   return TERMINAL_RUN_STATUSES.includes(status);
+}
+
+/**
+ * A run is open while it may still change money or year-to-date balances: no other run of its
+ * employer may start then (runs of one employer are serialised).
+ */
+export const OPEN_RUN_STATUSES: readonly RunStatus[] = [
+  RunStatus.Pending,
+  RunStatus.Running,
+  RunStatus.RollingBack,
+];
+
+export function isOpen(status: RunStatus): boolean {
+  return OPEN_RUN_STATUSES.includes(status);
 }
 
 export const StepStatus = {
@@ -67,5 +84,16 @@ export const CompensationStatus = {
   NothingToUndo: 'NOTHING_TO_UNDO',
   /** Retries exhausted; needs an operator. */
   Failed: 'FAILED',
+  /**
+   * Not attempted: a later step's compensation failed, and undoing an older step while the money
+   * it depends on is still out (an ACH credit not reversed) would misstate the books. A resumed
+   * rollback tries it again.
+   */
+  NotRun: 'NOT_RUN',
 } as const;
 export type CompensationStatus = (typeof CompensationStatus)[keyof typeof CompensationStatus];
+
+/** Done for good: the effect was undone, or there was none. FAILED and NOT_RUN are tried again. */
+export function isSettled(status: CompensationStatus): boolean {
+  return status === CompensationStatus.Compensated || status === CompensationStatus.NothingToUndo;
+}

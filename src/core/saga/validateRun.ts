@@ -4,10 +4,12 @@
  * lock or record is written, whether the run was asked for by the CLI or the off-cycle API.
  */
 import { BadInputError } from '../errors.js';
+import { checkEmployerId } from '../limits.js';
 import { type PayRunPreview, previewPayRun } from '../payroll/previewPayRun.js';
 import type { PayPeriod } from '../period.js';
-import type { RosterStore } from '../ports.js';
+import type { RosterStore, YtdLedger } from '../ports.js';
 import { type Employee, PayType, type Timesheet } from '../roster.js';
+import { ytdBeforeRun } from '../ytd.js';
 
 export interface RunValidationInput {
   readonly employerId: string;
@@ -19,6 +21,8 @@ export async function employerMustExist(
   roster: Pick<RosterStore, 'getEmployer'>,
   employerId: string,
 ): Promise<void> {
+  // An id that cannot be a key is refused here, before the store sees it.
+  checkEmployerId(employerId, 'employer');
   if (!(await roster.getEmployer(employerId))) {
     throw new BadInputError(
       'EMPLOYER_NOT_FOUND',
@@ -27,22 +31,37 @@ export async function employerMustExist(
   }
 }
 
-export async function validateRun(
-  roster: Pick<RosterStore, 'getEmployer' | 'listEmployees' | 'getYtd'>,
-  input: RunValidationInput,
-): Promise<PayRunPreview> {
-  await employerMustExist(roster, input.employerId);
-  const [employees, ytd] = await Promise.all([
-    roster.listEmployees(input.employerId),
-    roster.getYtd(input.employerId, input.period.taxYear),
-  ]);
-  const inScope = employees.filter((e) => e.payFrequency === input.period.frequency);
+/** The employees a run of `period` pays, in id order; none is bad input naming the fix. */
+export function employeesInPeriod(
+  employees: readonly Employee[],
+  employerId: string,
+  period: PayPeriod,
+): Employee[] {
+  const inScope = employees
+    .filter((employee) => employee.payFrequency === period.frequency)
+    .sort((a, b) => (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0));
   if (inScope.length === 0) {
     throw new BadInputError(
       'NO_EMPLOYEES_IN_PERIOD',
-      `--period ${input.period.id}: employer ${input.employerId} has no ${input.period.frequency} employees; import a roster or pick a period of their pay frequency.`,
+      `--period ${period.id}: employer ${employerId} has no ${period.frequency} employees; import a roster or pick a period of their pay frequency.`,
     );
   }
+  return inScope;
+}
+
+export async function validateRun(
+  ports: {
+    readonly roster: Pick<RosterStore, 'getEmployer' | 'listEmployees'>;
+    readonly ytd: Pick<YtdLedger, 'entries'>;
+  },
+  input: RunValidationInput,
+): Promise<PayRunPreview> {
+  await employerMustExist(ports.roster, input.employerId);
+  const [employees, ytd] = await Promise.all([
+    ports.roster.listEmployees(input.employerId),
+    ports.ytd.entries(input.employerId, input.period.taxYear),
+  ]);
+  const inScope = employeesInPeriod(employees, input.employerId, input.period);
   const hourlyWithout = inScope.find(
     (e) => e.payType === PayType.Hourly && !input.timesheets?.has(e.employeeId),
   );
@@ -57,7 +76,7 @@ export async function validateRun(
     employees: inScope,
     period: input.period,
     ...(input.timesheets ? { timesheets: input.timesheets } : {}),
-    // The same rule as OpenRun: balances from completed runs, else the roster's opening balances.
-    ytdFor: (id) => ytd.get(id) ?? (byId.get(id) as Employee).openingYtd,
+    // The same rule as OpenRun: the year's opening balance plus every run applied to the year.
+    ytdFor: (id) => ytdBeforeRun(byId.get(id) as Employee, input.period.taxYear, ytd.get(id)),
   });
 }

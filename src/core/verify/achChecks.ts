@@ -6,8 +6,9 @@
  */
 import { maskAccount } from '../mask.js';
 import { formatCents } from '../money.js';
+import { compensationOf } from '../saga/compensations.js';
 import { AchStatus, type PayslipRecord } from '../saga/records.js';
-import { RunStatus } from '../saga/steps.js';
+import { RunStatus, StepName } from '../saga/steps.js';
 import {
   type AchArtifact,
   type AchControlView,
@@ -16,6 +17,7 @@ import {
   CheckName,
   fail,
   pass,
+  undone,
   type VerifyCheck,
   type VerifyData,
   verdict,
@@ -197,6 +199,7 @@ export function checkAchEntries(data: VerifyData): VerifyCheck {
 export function checkAchReversal(data: VerifyData): VerifyCheck {
   const { credit, reversal } = data.ach;
   if (!credit) return pass(CheckName.AchReversal, 'no ACH credit file: nothing to reverse');
+  if (!undone(data, StepName.Disburse)) return unreversedCredits(data);
   switch (credit.record.status) {
     case AchStatus.Cancelled:
       return pass(CheckName.AchReversal, 'credit file CANCELLED before transmission');
@@ -215,6 +218,13 @@ export function checkAchReversal(data: VerifyData): VerifyCheck {
   if (original.kind === 'none') return original.check(CheckName.AchReversal);
   const mirror = readable(reversal, 'reversal');
   if (mirror.kind === 'none') return mirror.check(CheckName.AchReversal);
+  const returns = reversal.record.returns ?? [];
+  if (returns.length > 0) {
+    return fail(
+      CheckName.AchReversal,
+      `Disburse is recorded compensated but ${returns.length} reversal entries were returned (${returns.map((r) => r.employeeId).join(', ')})`,
+    );
+  }
   return verdict(
     CheckName.AchReversal,
     mirrorProblems(original.contents, mirror.contents),
@@ -265,4 +275,33 @@ function mirrorProblems(original: AchFileView, mirror: AchFileView): string[] {
   }
   for (const id of debits.keys()) problems.push(`${id}: reversal entry without a credit`);
   return problems;
+}
+
+/**
+ * The Disburse compensation has not succeeded (failed, not run, or no rollback): whatever the
+ * reversal did so far must be consistent — a transmitted REVERSAL file still mirrors the credits,
+ * and its returned entries are the money left with the employees.
+ */
+function unreversedCredits(data: VerifyData): VerifyCheck {
+  const { credit, reversal } = data.ach;
+  const latest = compensationOf(data.run, StepName.Disburse);
+  const why = latest ? `Disburse compensation ${latest.status}` : 'no rollback reached Disburse';
+  if (!reversal) return pass(CheckName.AchReversal, `credits not reversed (${why})`);
+  if (reversal.record.status !== AchStatus.Transmitted) {
+    return pass(
+      CheckName.AchReversal,
+      `REVERSAL file ${reversal.record.status}: nothing recovered yet (${why})`,
+    );
+  }
+  if (!credit) return fail(CheckName.AchReversal, 'a REVERSAL file was transmitted without a credit file');
+  const original = readable(credit, 'credit');
+  if (original.kind === 'none') return original.check(CheckName.AchReversal);
+  const mirror = readable(reversal, 'reversal');
+  if (mirror.kind === 'none') return mirror.check(CheckName.AchReversal);
+  const returns = reversal.record.returns ?? [];
+  return verdict(
+    CheckName.AchReversal,
+    mirrorProblems(original.contents, mirror.contents),
+    `REVERSAL file mirrors the credits; ${returns.length} returned by the receiving banks (${returns.map((r) => `${r.employeeId} ${r.code}`).join(', ') || 'none'}) (${why})`,
+  );
 }

@@ -8,16 +8,19 @@ import {
   balancesByAccount,
   disbursementJournal,
   disbursementJournalId,
+  disbursementReversalJournal,
   type Journal,
   JournalKind,
   journalInputFromTotals,
   journalTotals,
   payrollJournal,
   payrollJournalId,
+  reversingJournal,
 } from '../ledger.js';
 import { formatCents } from '../money.js';
-import { RunStatus } from '../saga/steps.js';
-import { CheckName, fail, pass, type VerifyCheck, type VerifyData, verdict } from './verifyCheck.js';
+import { AchStatus } from '../saga/records.js';
+import { RunStatus, StepName } from '../saga/steps.js';
+import { CheckName, fail, pass, undone, type VerifyCheck, type VerifyData, verdict } from './verifyCheck.js';
 
 export function checkJournalsBalanced(data: VerifyData): VerifyCheck {
   if (data.journals.length === 0) return pass(CheckName.JournalsBalanced, 'no journals posted');
@@ -32,7 +35,7 @@ export function checkJournalsBalanced(data: VerifyData): VerifyCheck {
 }
 
 /** Account by account: "cash 0.00 posted, -1234.56 expected". */
-function journalDifferences(posted: Journal, expected: Journal): string[] {
+function journalDifferences(posted: Journal, expected: Journal, source = 'from totals'): string[] {
   const have = balancesByAccount([posted]);
   const want = balancesByAccount([expected]);
   const accounts = new Set([...have.keys(), ...want.keys()]);
@@ -40,7 +43,7 @@ function journalDifferences(posted: Journal, expected: Journal): string[] {
   for (const account of accounts) {
     const a = have.get(account) ?? 0;
     const b = want.get(account) ?? 0;
-    if (a !== b) differences.push(`${account} ${formatCents(a)} posted, ${formatCents(b)} from totals`);
+    if (a !== b) differences.push(`${account} ${formatCents(a)} posted, ${formatCents(b)} ${source}`);
   }
   return differences;
 }
@@ -96,31 +99,55 @@ export function checkLedgerZero(data: VerifyData): VerifyCheck {
   );
 }
 
-/** Each posted journal has a reversal that mirrors it line for line, and no reversal is orphaned. */
+/**
+ * Each journal is reversed exactly when its step was undone: the payroll journal once PostLedger
+ * is compensated, the disbursement journal by the cash a transmitted ACH reversal recovered (all
+ * of it, or what the receiving banks did not return). No reversal is orphaned.
+ */
 export function checkReversingJournals(data: VerifyData): VerifyCheck {
-  const originals = data.journals.filter((journal) => journal.kind !== JournalKind.Reversal);
-  const reversals = data.journals.filter((journal) => journal.kind === JournalKind.Reversal);
+  const { run, journals } = data;
+  const originals = journals.filter((journal) => journal.kind !== JournalKind.Reversal);
+  const reversals = journals.filter((journal) => journal.kind === JournalKind.Reversal);
   const problems: string[] = [];
+  const reversed: string[] = [];
   for (const original of originals) {
     const reversal = reversals.find((journal) => journal.reverses === original.id);
+    let expected: Journal | undefined;
+    if (original.id === disbursementJournalId(run.runId)) {
+      const recovered = recoveredByReversal(data);
+      if (recovered > 0) expected = disbursementReversalJournal(run.runId, recovered);
+    } else if (undone(data, StepName.PostLedger)) {
+      expected = reversingJournal(original);
+    }
+    if (!expected) {
+      if (reversal) problems.push(`${reversal.id} is posted but ${original.id} was not undone`);
+      continue;
+    }
     if (!reversal) {
       problems.push(`${original.id}: no reversing journal`);
       continue;
     }
-    const net = [...balancesByAccount([original, reversal]).values()].some((balance) => balance !== 0);
-    if (net) problems.push(`${reversal.id} does not mirror ${original.id}`);
+    reversed.push(original.kind);
+    problems.push(...journalDifferences(reversal, expected, 'expected').map((d) => `${reversal.id}: ${d}`));
   }
   for (const reversal of reversals) {
     if (!originals.some((journal) => journal.id === reversal.reverses)) {
       problems.push(`${reversal.id} reverses ${reversal.reverses ?? 'nothing'}, which is not posted`);
     }
   }
-  if (originals.length === 0 && problems.length === 0) {
-    return pass(CheckName.ReversingJournals, 'no journals to reverse');
+  if (reversed.length === 0 && problems.length === 0) {
+    return pass(CheckName.ReversingJournals, 'no journal reversed, none due');
   }
   return verdict(
     CheckName.ReversingJournals,
     problems,
-    `${originals.length} journals reversed (${originals.map((journal) => journal.kind).join(', ')})`,
+    `${reversed.length} journals reversed (${reversed.join(', ')})`,
   );
+}
+
+/** Cash a transmitted ACH reversal brought back: its total less the entries returned. */
+function recoveredByReversal(data: VerifyData): number {
+  const record = data.ach.reversal?.record;
+  if (record?.status !== AchStatus.Transmitted) return 0;
+  return record.totalAmount - (record.returns ?? []).reduce((sum, r) => sum + r.amount, 0);
 }

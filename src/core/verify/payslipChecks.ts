@@ -6,15 +6,17 @@ import { describeError } from '../errors.js';
 import { maskAccount } from '../mask.js';
 import { computePayslip } from '../payroll/grossToNet.js';
 import type { TaxTables } from '../payroll/taxTables.js';
-import type { BankAccount, YtdBalances } from '../roster.js';
+import type { BankAccount } from '../roster.js';
 import { type EmployeeSnapshot, type PayslipRecord, PayslipStatus } from '../saga/records.js';
-import { RunStatus, StepStatus } from '../saga/steps.js';
+import { RunStatus, StepName, StepStatus } from '../saga/steps.js';
+import { sameYtd } from '../ytd.js';
 import { differingFields, payslipFields } from './amountFields.js';
 import {
   CheckName,
   fail,
-  isRolledBack,
   pass,
+  rollbackBegan,
+  undone,
   type VerifyCheck,
   type VerifyData,
   verdict,
@@ -51,15 +53,6 @@ export function checkTaxTables(data: VerifyData, lookup: TablesLookup): VerifyCh
     );
   }
   return pass(CheckName.TaxTables, `tables ${pinned} for tax year ${year}`);
-}
-
-function sameYtd(a: YtdBalances, b: YtdBalances): boolean {
-  return (
-    a.gross === b.gross &&
-    a.ssWages === b.ssWages &&
-    a.medicareWages === b.medicareWages &&
-    a.futaWages === b.futaWages
-  );
 }
 
 function sameBank(a: BankAccount, b: BankAccount): boolean {
@@ -150,16 +143,27 @@ export function checkPayslips(data: VerifyData, lookup: TablesLookup): VerifyChe
   );
 }
 
-/** ISSUED on a completed run, VOID after a rollback. */
+/** VOID once CalculatePay is compensated; ISSUED on a completed run and while a halted rollback keeps them. */
 export function checkPayslipStatus(data: VerifyData): VerifyCheck {
   const total = data.payslips.length;
   if (total === 0) return pass(CheckName.PayslipStatus, 'no payslips issued');
   const issued = data.payslips.filter((p) => p.status === PayslipStatus.Issued).length;
   const voided = total - issued;
-  if (isRolledBack(data.run.status)) {
+  if (undone(data, StepName.CalculatePay)) {
     return issued === 0
       ? pass(CheckName.PayslipStatus, `all ${total} payslips VOID`)
-      : fail(CheckName.PayslipStatus, `${issued} of ${total} payslips still ISSUED after the rollback`);
+      : fail(
+          CheckName.PayslipStatus,
+          `${issued} of ${total} payslips still ISSUED after CalculatePay was compensated`,
+        );
+  }
+  if (rollbackBegan(data)) {
+    return voided === 0
+      ? pass(CheckName.PayslipStatus, `all ${total} payslips ISSUED: the rollback did not reach CalculatePay`)
+      : fail(
+          CheckName.PayslipStatus,
+          `${voided} of ${total} payslips VOID but CalculatePay was not compensated`,
+        );
   }
   if (data.run.status === RunStatus.Completed) {
     return voided === 0

@@ -4,10 +4,10 @@
  */
 import { formatCents } from '../money.js';
 import { sumPayslips } from '../payroll/grossToNet.js';
-import { RunStatus, StepStatus } from '../saga/steps.js';
+import { RunStatus, StepName, StepStatus } from '../saga/steps.js';
 import { fundingDebitOf } from '../saga/totals.js';
 import { differingFields, totalsFields } from './amountFields.js';
-import { CheckName, fail, isRolledBack, pass, type VerifyCheck, type VerifyData } from './verifyCheck.js';
+import { CheckName, fail, pass, undone, type VerifyCheck, type VerifyData } from './verifyCheck.js';
 
 /** The totals FundPayroll froze equal the sum of the stored payslips (ISSUED or VOID alike). */
 export function checkRunTotals(data: VerifyData): VerifyCheck {
@@ -45,8 +45,10 @@ export function checkFunding(data: VerifyData): VerifyCheck {
       `debit ${formatCents(funding.debit.amount)}, totals fundingDebit ${formatCents(run.totals.fundingDebit)} (net + taxes)`,
     );
   }
-  if (funding.refund && !isRolledBack(run.status)) {
-    problems.push(`refund of ${formatCents(funding.refund.amount)} recorded on a ${run.status} run`);
+  if (funding.refund && !undone(data, StepName.FundPayroll)) {
+    problems.push(
+      `refund of ${formatCents(funding.refund.amount)} recorded but FundPayroll was not compensated (run ${run.status})`,
+    );
   }
   if (problems.length > 0) return fail(CheckName.Funding, problems.join('; '));
   if (!funding.debit) return pass(CheckName.Funding, 'the employer was not debited');
@@ -57,9 +59,17 @@ export function checkFunding(data: VerifyData): VerifyCheck {
   );
 }
 
-/** After a rollback: debit − refund = 0. */
+/** Refunded in full once FundPayroll is compensated; not refunded while an older undo is pending. */
 export function checkFundingRefund(data: VerifyData): VerifyCheck {
   const { debit, refund } = data.funding;
+  if (!undone(data, StepName.FundPayroll)) {
+    return refund
+      ? fail(
+          CheckName.FundingRefund,
+          `refund of ${formatCents(refund.amount)} before FundPayroll was compensated`,
+        )
+      : pass(CheckName.FundingRefund, 'not refunded: the rollback did not reach FundPayroll');
+  }
   if (!debit) {
     return refund
       ? fail(CheckName.FundingRefund, `refund of ${formatCents(refund.amount)} without a debit`)

@@ -4,6 +4,8 @@
  * the same against the local stack and AWS.
  */
 import type { Journal } from '../ledger.js';
+import type { YtdBalances } from '../roster.js';
+import { compensationOf } from '../saga/compensations.js';
 import type {
   AchFileRecord,
   ChunkSnapshot,
@@ -11,7 +13,8 @@ import type {
   PayslipRecord,
   RunRecord,
 } from '../saga/records.js';
-import { RunStatus } from '../saga/steps.js';
+import { CompensationStatus, RunStatus, type StepName } from '../saga/steps.js';
+import type { YtdEntry } from '../ytd.js';
 
 /** One entry detail record as read back from a NACHA file (a subset of the infra parser's result). */
 export interface AchEntryView {
@@ -52,6 +55,27 @@ export interface AchArtifact {
   readonly readError?: string;
 }
 
+/** A run of the same employer and tax year, and what it added to each employee's year. */
+export interface YtdRunContribution {
+  readonly runId: string;
+  /**
+   * `held`: the ledger must hold it (closed, payslips not voided); `uncertain`: CloseRun began but
+   * did not finish, so it may or may not have been added yet.
+   */
+  readonly state: 'held' | 'uncertain';
+  readonly contributions: ReadonlyMap<string, YtdBalances>;
+}
+
+/** What the year-to-date check compares for the run's employees. */
+export interface YtdVerifyData {
+  readonly taxYear: number;
+  /** The opening balance each employee of the run has for the tax year (zero when none). */
+  readonly openings: ReadonlyMap<string, YtdBalances>;
+  readonly entries: ReadonlyMap<string, YtdEntry>;
+  /** The employer's runs of the tax year that may be in the ledger, this one included. */
+  readonly runs: readonly YtdRunContribution[];
+}
+
 export interface VerifyData {
   readonly run: RunRecord;
   /** The chunks OpenRun froze, in chunk order (empty when the run stopped before OpenRun). */
@@ -60,6 +84,8 @@ export interface VerifyData {
   readonly journals: readonly Journal[];
   readonly funding: { readonly debit?: FundingMovement; readonly refund?: FundingMovement };
   readonly ach: { readonly credit?: AchArtifact; readonly reversal?: AchArtifact };
+  /** Absent when the caller did not gather the ledger (unit tests of other checks). */
+  readonly ytd?: YtdVerifyData;
 }
 
 export const CheckName = {
@@ -76,6 +102,8 @@ export const CheckName = {
   ReversingJournals: 'reversing-journals',
   FundingRefund: 'funding-refund',
   AchReversal: 'ach-reversal',
+  CompensationOrder: 'compensation-order',
+  Ytd: 'ytd',
 } as const;
 export type CheckName = (typeof CheckName)[keyof typeof CheckName];
 
@@ -114,14 +142,19 @@ export function summarize(problems: readonly string[]): string {
   return more > 0 ? `${shown}; and ${more} more` : shown;
 }
 
+/** A rollback has begun for the run: its undo-side checks apply. */
+export function rollbackBegan(data: VerifyData): boolean {
+  const { status, compensations } = data.run;
+  return compensations.length > 0 || status === RunStatus.RollingBack || status === RunStatus.RolledBack;
+}
+
 /**
- * Statuses whose books must show a reversal of everything done. A COMPENSATION_FAILED run is
- * included on purpose: what could not be reversed is exactly what verify must report.
+ * Whether a step's effect has been undone (or found absent) by its compensation. A FAILED or
+ * NOT_RUN compensation leaves the effect standing, which the checks then expect to find intact.
  */
-export function isRolledBack(status: RunStatus): boolean {
+export function undone(data: VerifyData, step: StepName): boolean {
+  const latest = compensationOf(data.run, step);
   return (
-    status === RunStatus.RolledBack ||
-    status === RunStatus.CompensationFailed ||
-    status === RunStatus.RollingBack
+    latest?.status === CompensationStatus.Compensated || latest?.status === CompensationStatus.NothingToUndo
   );
 }

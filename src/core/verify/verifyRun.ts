@@ -4,6 +4,7 @@
  */
 import { describeError } from '../errors.js';
 import { type TaxTables, taxTablesFor } from '../payroll/taxTables.js';
+import { RunStatus } from '../saga/steps.js';
 import { checkAchControl, checkAchEntries, checkAchReversal } from './achChecks.js';
 import {
   checkJournalsBalanced,
@@ -12,8 +13,10 @@ import {
   checkReversingJournals,
 } from './journalChecks.js';
 import { checkPayslipStatus, checkPayslips, checkTaxTables, type TablesLookup } from './payslipChecks.js';
+import { checkCompensationOrder } from './rollbackChecks.js';
 import { checkFunding, checkFundingRefund, checkRunTotals } from './totalsChecks.js';
-import { isRolledBack, type VerifyCheck, type VerifyData, type VerifyReport } from './verifyCheck.js';
+import { rollbackBegan, type VerifyCheck, type VerifyData, type VerifyReport } from './verifyCheck.js';
+import { checkYtd } from './ytdChecks.js';
 
 export interface VerifyOptions {
   /** The pay engine's tables for a tax year; the engine's own by default (tests pass other versions). */
@@ -40,15 +43,18 @@ export function verifyRun(data: VerifyData, options: VerifyOptions = {}): Verify
     checkAchControl(data),
     checkAchEntries(data),
     checkFunding(data),
+    checkYtd(data),
   ];
-  if (isRolledBack(data.run.status)) {
+  if (rollbackBegan(data)) {
     checks.push(
-      checkLedgerZero(data),
+      checkCompensationOrder(data),
       checkReversingJournals(data),
       checkFundingRefund(data),
       checkAchReversal(data),
     );
   }
+  // Only a rollback that undid everything leaves every account at zero.
+  if (data.run.status === RunStatus.RolledBack) checks.push(checkLedgerZero(data));
   return {
     runId: data.run.runId,
     status: data.run.status,

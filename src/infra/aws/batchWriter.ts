@@ -7,6 +7,7 @@
 import type { BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../../core/errors.js';
 import { translateAwsError } from './awsErrors.js';
+import { forEachLimited } from './pool.js';
 import { documentsSdk } from './sdk.js';
 
 const { BatchWriteCommand } = documentsSdk;
@@ -93,21 +94,10 @@ export async function batchWrite(
   if (requests.length === 0) return;
   const settings = { ...DEFAULTS, ...options };
   const unique = dedupe(requests);
-  let next = 0;
-  let failure: unknown;
-  // A fixed pool of workers pulls batches, so at most `concurrency` calls are in flight.
-  const worker = async () => {
-    while (failure === undefined && next < unique.length) {
-      const start = next;
-      next += BATCH_SIZE;
-      try {
-        await writeBatch(documents, tableName, unique.slice(start, start + BATCH_SIZE), settings);
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-  };
-  const workers = Math.max(1, Math.min(settings.concurrency, Math.ceil(unique.length / BATCH_SIZE)));
-  await Promise.all(Array.from({ length: workers }, worker));
-  if (failure !== undefined) throw failure;
+  const batches: WriteRequest[][] = [];
+  for (let start = 0; start < unique.length; start += BATCH_SIZE)
+    batches.push(unique.slice(start, start + BATCH_SIZE));
+  await forEachLimited(batches, settings.concurrency, (batch) =>
+    writeBatch(documents, tableName, batch, settings),
+  );
 }

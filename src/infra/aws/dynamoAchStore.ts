@@ -4,7 +4,7 @@
  * record as the winner left it.
  */
 import { OperationFailedError } from '../../core/errors.js';
-import type { AchStore, OnceResult } from '../../core/ports.js';
+import type { AchFilePatch, AchStore, OnceResult } from '../../core/ports.js';
 import type { AchFileKind, AchFileRecord, AchStatus } from '../../core/saga/records.js';
 import { type DataTable, type Item, withoutKeys } from './dataTable.js';
 import { keys } from './keys.js';
@@ -32,7 +32,7 @@ export class DynamoAchStore implements AchStore {
     kind: AchFileKind,
     from: readonly AchStatus[],
     to: AchStatus,
-    patch: Partial<Pick<AchFileRecord, 'transmittedAt' | 'artifact' | 'rejectionReason' | 'entryCount'>> = {},
+    patch: AchFilePatch = {},
   ): Promise<AchFileRecord> {
     if (from.length > 0) {
       const names: Record<string, string> = { '#status': 'status' };

@@ -1,4 +1,4 @@
-/** Period locks: a conditional put owned by one run, released only by that run. */
+/** Period and employer locks: a conditional put owned by one run, released only by that run. */
 import { TransientError } from '../../core/errors.js';
 import type { PeriodLockStore } from '../../core/ports.js';
 import type { DataTable } from './dataTable.js';
@@ -13,14 +13,16 @@ export class DynamoLockStore implements PeriodLockStore {
     private readonly now: () => string,
   ) {}
 
-  async acquire(lockKey: string, runId: string): Promise<{ readonly holder: string }> {
+  async acquire(lockKey: string, runId: string, replacing?: string): Promise<{ readonly holder: string }> {
     for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
       const taken = await this.table.put(
         { ...keys.lock(lockKey), lockKey, holder: runId, acquiredAt: this.now() },
-        {
-          expression: 'attribute_not_exists(pk) OR holder = :runId',
-          values: { ':runId': runId },
-        },
+        replacing === undefined
+          ? { expression: 'attribute_not_exists(pk) OR holder = :runId', values: { ':runId': runId } }
+          : {
+              expression: 'attribute_not_exists(pk) OR holder = :runId OR holder = :replacing',
+              values: { ':runId': runId, ':replacing': replacing },
+            },
       );
       if (taken) return { holder: runId };
       const holder = await this.holder(lockKey);

@@ -2,7 +2,7 @@
 import { OperationFailedError } from '../../core/errors.js';
 import type { OnceResult, RunPatch, RunStore } from '../../core/ports.js';
 import type { CompensationRecord, RunRecord, StepRecord } from '../../core/saga/records.js';
-import type { StepName } from '../../core/saga/steps.js';
+import type { RunStatus, StepName } from '../../core/saga/steps.js';
 import { type DataTable, type Item, withoutKeys } from './dataTable.js';
 import { gsi1, keys } from './keys.js';
 import { GSI1 } from './tables.js';
@@ -35,15 +35,7 @@ export class DynamoRunStore implements RunStore {
   }
 
   async updateRun(runId: string, patch: RunPatch): Promise<void> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const assignments: string[] = [];
-    for (const [index, [field, value]] of Object.entries(patch).entries()) {
-      if (value === undefined) continue;
-      names[`#f${index}`] = field;
-      values[`:v${index}`] = value;
-      assignments.push(`#f${index} = :v${index}`);
-    }
+    const { names, values, assignments } = assignmentsOf(patch);
     if (assignments.length === 0) return;
     const after = await this.table.update(keys.run(runId), {
       update: `SET ${assignments.join(', ')}`,
@@ -52,6 +44,22 @@ export class DynamoRunStore implements RunStore {
       values,
     });
     if (!after) throw runNotFound(runId);
+  }
+
+  async transitionRun(runId: string, from: readonly RunStatus[], patch: RunPatch): Promise<boolean> {
+    const { names, values, assignments } = assignmentsOf(patch);
+    names['#status'] = 'status';
+    const allowed = from.map((status, index) => {
+      values[`:from${index}`] = status;
+      return `:from${index}`;
+    });
+    const after = await this.table.update(keys.run(runId), {
+      update: assignments.length > 0 ? `SET ${assignments.join(', ')}` : 'SET #status = #status',
+      condition: `attribute_exists(pk) AND #status IN (${allowed.join(', ')})`,
+      names,
+      values,
+    });
+    return after !== undefined;
   }
 
   async recordStep(runId: string, step: StepName, record: StepRecord): Promise<void> {
@@ -94,6 +102,19 @@ export class DynamoRunStore implements RunStore {
     });
     return items.map(runFromItem);
   }
+}
+
+function assignmentsOf(patch: RunPatch) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const assignments: string[] = [];
+  for (const [index, [field, value]] of Object.entries(patch).entries()) {
+    if (value === undefined) continue;
+    names[`#f${index}`] = field;
+    values[`:v${index}`] = value;
+    assignments.push(`#f${index} = :v${index}`);
+  }
+  return { names, values, assignments };
 }
 
 function runNotFound(runId: string): OperationFailedError {

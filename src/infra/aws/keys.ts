@@ -28,9 +28,12 @@ export const ytdPrefix = (taxYear: number): string => `YTD#${taxYear}#`;
 
 export const keys = {
   employer: (employerId: string): ItemKey => ({ pk: employerPk(employerId), sk: 'PROFILE' }),
-  employee: (employerId: string, employeeId: string): ItemKey => ({
+  /** The roster's current version (dynamoRosterStore.ts). */
+  roster: (employerId: string): ItemKey => ({ pk: employerPk(employerId), sk: 'ROSTER' }),
+  /** An employee in one version of the roster; `version` '' is a roster from before versions. */
+  employee: (employerId: string, version: string, employeeId: string): ItemKey => ({
     pk: employerPk(employerId),
-    sk: `${EMPLOYEE_PREFIX}${employeeId}`,
+    sk: version === '' ? `${EMPLOYEE_PREFIX}${employeeId}` : `${EMPLOYEE_PREFIX}${version}#${employeeId}`,
   }),
   ytd: (employerId: string, taxYear: number, employeeId: string): ItemKey => ({
     pk: employerPk(employerId),

@@ -18,6 +18,7 @@ import { DynamoPayslipStore } from './dynamoPayslipStore.js';
 import { DynamoRosterStore } from './dynamoRosterStore.js';
 import { DynamoRunStore } from './dynamoRunStore.js';
 import { DynamoTimesheetStore } from './dynamoTimesheetStore.js';
+import { DynamoYtdLedger } from './dynamoYtdLedger.js';
 import { type QueueUrlLookup, queueUrlLookup } from './queueUrls.js';
 import { documentsSdk } from './sdk.js';
 import { SqsOutbox } from './sqsOutbox.js';
@@ -61,6 +62,7 @@ export function createSagaPorts(options: SagaPortsOptions): AwsSagaPorts {
     runs: new DynamoRunStore(table),
     locks: new DynamoLockStore(table, () => clock.now()),
     roster: new DynamoRosterStore(table),
+    ytd: new DynamoYtdLedger(table),
     timesheets: new DynamoTimesheetStore(table),
     chunks: new DynamoChunkStore(table),
     payslips: new DynamoPayslipStore(table),

@@ -40,24 +40,26 @@ export function createExecutionPort(sfn: SFNClient, arnOf: (name: string) => str
       throw translateAwsError(`start execution ${name}`, error);
     }
   }
+  async function describe(executionArn: string) {
+    try {
+      const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return {
+        executionArn,
+        status: out.status as ExecutionStatus,
+        ...(out.error ? { error: out.error } : {}),
+        ...(out.cause ? { cause: out.cause } : {}),
+        redriveCount: out.redriveCount ?? 0,
+      };
+    } catch (error) {
+      if (error instanceof ExecutionDoesNotExist) return undefined;
+      throw translateAwsError(`describe execution ${executionArn}`, error);
+    }
+  }
   return {
     startPayRun: (name, input) => start(StateMachineName.PayRun, name, input),
     startRollback: (name, input) => start(StateMachineName.Rollback, name, input),
-    async describe(executionArn) {
-      try {
-        const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-        return {
-          executionArn,
-          status: out.status as ExecutionStatus,
-          ...(out.error ? { error: out.error } : {}),
-          ...(out.cause ? { cause: out.cause } : {}),
-          redriveCount: out.redriveCount ?? 0,
-        };
-      } catch (error) {
-        if (error instanceof ExecutionDoesNotExist) return undefined;
-        throw translateAwsError(`describe execution ${executionArn}`, error);
-      }
-    },
+    describe,
+    describePayRun: (name) => describe(executionArnOf(arnOf(StateMachineName.PayRun), name)),
     async stop(executionArn, cause) {
       try {
         await sfn.send(new StopExecutionCommand({ executionArn, error: 'OperatorStop', cause }));

@@ -6,18 +6,26 @@
 import { readFile } from 'node:fs/promises';
 import { describeError } from '../../core/errors.js';
 import type { SagaPorts } from '../../core/ports.js';
+import { compensationOf } from '../../core/saga/compensations.js';
+import { ytdContributions } from '../../core/saga/forward.js';
 import {
   AchFileKind,
   type AchFileRecord,
   AchStatus,
   type ChunkSnapshot,
   FundingKind,
+  type PayslipRecord,
   type RunRecord,
 } from '../../core/saga/records.js';
-import type { AchArtifact, VerifyData } from '../../core/verify/verifyCheck.js';
+import { CompensationStatus, StepName, StepStatus } from '../../core/saga/steps.js';
+import type { AchArtifact, VerifyData, YtdRunContribution } from '../../core/verify/verifyCheck.js';
+import { openingYtdFor } from '../../core/ytd.js';
 import { parseAchFile } from '../bank/parseAchFile.js';
 
-export type VerifyPorts = Pick<SagaPorts, 'runs' | 'chunks' | 'payslips' | 'ledger' | 'funding' | 'ach'>;
+export type VerifyPorts = Pick<
+  SagaPorts,
+  'runs' | 'chunks' | 'payslips' | 'ledger' | 'funding' | 'ach' | 'roster' | 'ytd'
+>;
 
 export interface VerifySources {
   readonly ports: VerifyPorts;
@@ -57,6 +65,43 @@ async function artifactOf(
   }
 }
 
+/** Runs of one employer listed for the ledger check; beyond this a year has a deeper problem. */
+const MAX_RUNS_PER_EMPLOYER = 10_000;
+
+function ytdState(run: RunRecord): YtdRunContribution['state'] | undefined {
+  if (compensationOf(run, StepName.CalculatePay)?.status === CompensationStatus.Compensated) return undefined;
+  if (run.steps.CloseRun?.status === StepStatus.Succeeded) return 'held';
+  return run.steps.CloseRun ? 'uncertain' : undefined;
+}
+
+/** The ledger entries of the run's employees and every run of the employer's year that may be in them. */
+async function gatherYtd(ports: VerifyPorts, run: RunRecord, payslips: readonly PayslipRecord[]) {
+  const taxYear = run.period.taxYear;
+  const ids = new Set(payslips.map((payslip) => payslip.employeeId));
+  const [employees, entries, runs] = await Promise.all([
+    ports.roster.listEmployees(run.employerId),
+    ports.ytd.entries(run.employerId, taxYear),
+    ports.runs.listRuns({ employerId: run.employerId, limit: MAX_RUNS_PER_EMPLOYER }),
+  ]);
+  const candidates: YtdRunContribution[] = [];
+  for (const other of runs) {
+    const state = other.period.taxYear === taxYear ? ytdState(other) : undefined;
+    if (!state) continue;
+    const theirs = other.runId === run.runId ? payslips : await ports.payslips.listPayslips(other.runId);
+    const contributions = ytdContributions(other, theirs);
+    for (const id of contributions.keys()) if (!ids.has(id)) contributions.delete(id);
+    candidates.push({ runId: other.runId, state, contributions });
+  }
+  return {
+    taxYear,
+    openings: new Map(
+      employees.filter((e) => ids.has(e.employeeId)).map((e) => [e.employeeId, openingYtdFor(e, taxYear)]),
+    ),
+    entries: new Map([...entries].filter(([id]) => ids.has(id))),
+    runs: candidates,
+  };
+}
+
 /** Everything verify needs about `runId`, or undefined when there is no such run. */
 export async function gatherVerifyData(
   sources: VerifySources,
@@ -75,9 +120,10 @@ export async function gatherVerifyData(
     ports.ach.getAchFile(runId, AchFileKind.Credit),
     ports.ach.getAchFile(runId, AchFileKind.Reversal),
   ]);
-  const [creditArtifact, reversalArtifact] = await Promise.all([
+  const [creditArtifact, reversalArtifact, ytd] = await Promise.all([
     artifactOf(credit, run.artifacts.achFile, read),
     artifactOf(reversal, run.artifacts.reversalFile, read),
+    gatherYtd(ports, run, payslips),
   ]);
   return {
     run,
@@ -89,5 +135,6 @@ export async function gatherVerifyData(
       ...(creditArtifact ? { credit: creditArtifact } : {}),
       ...(reversalArtifact ? { reversal: reversalArtifact } : {}),
     },
+    ytd,
   };
 }

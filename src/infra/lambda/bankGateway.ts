@@ -5,7 +5,7 @@
  */
 import { OperationFailedError } from '../../core/errors.js';
 import type { AchStore, Outbox, PayslipStore, RosterStore, RunStore } from '../../core/ports.js';
-import { AchFileKind, AchStatus, PayslipStatus } from '../../core/saga/records.js';
+import { AchFileKind, type AchReturn, AchStatus, PayslipStatus } from '../../core/saga/records.js';
 import { buildCreditFile, buildReversalFile } from '../bank/achFile.js';
 import type { LambdaHandler } from '../resources.js';
 import { type IdempotencyOptions, idempotentHandler } from './idempotency.js';
@@ -17,6 +17,8 @@ export interface ArtifactStore {
   put(runId: string, name: string, text: string): Promise<string>;
   /** Appends one line to the bank's transmission log: the record of what actually left. */
   logTransmission(line: string): Promise<void>;
+  /** Removes an artifact that never left (its file was cancelled while it was being written). */
+  remove(runId: string, name: string): Promise<void>;
 }
 
 export interface BankGatewayDeps {
@@ -82,6 +84,10 @@ export async function transmitAchFile(
   const built =
     message.kind === AchFileKind.Credit ? await buildCreditFile(input) : await buildReversalFile(input);
   const name = `${message.runId}-${message.kind.toLowerCase()}.ach`;
+  // The file is written (atomically, under its final name) before the record says TRANSMITTED:
+  // a crash in between leaves a PENDING file that the redelivery writes again, never a
+  // TRANSMITTED record without its file. The content depends only on the stored records.
+  const location = await deps.artifacts.put(message.runId, name, built.text);
   const transmittedAt = deps.now();
   const after = await deps.ach.transitionAchFile(
     message.runId,
@@ -95,10 +101,9 @@ export async function transmitAchFile(
       entryCount: built.control.entryCount,
     },
   );
-  // Only the invocation whose transition won writes the file and the transmission log (duplicate
-  // deliveries of one message are also serialised by the idempotency record on its id).
+  // Only the invocation whose transition won logs the transmission (duplicate deliveries of one
+  // message are also serialised by the idempotency record on its id).
   if (after.status === AchStatus.Transmitted && after.transmittedAt === transmittedAt) {
-    const location = await deps.artifacts.put(message.runId, name, built.text);
     await deps.artifacts.logTransmission(
       `${after.transmittedAt} ${message.runId} ${message.kind} entries=${built.control.entryCount} total=${built.control.totalCredit + built.control.totalDebit} ${location}`,
     );
@@ -108,6 +113,9 @@ export async function transmitAchFile(
         ...(message.kind === AchFileKind.Credit ? { achFile: location } : { reversalFile: location }),
       },
     });
+  } else if (after.status === AchStatus.Cancelled || after.status === AchStatus.Rejected) {
+    // The file was withdrawn meanwhile: what was written never left, so it must not lie around.
+    await deps.artifacts.remove(message.runId, name);
   }
   await deps.outbox.markDone(message.messageId);
   return after.status;
@@ -123,6 +131,24 @@ export function createBankGatewayHandler(deps: BankGatewayDeps): LambdaHandler {
   return sqsBatchHandler<AchMessage>(async (message, _record, context) => {
     await transmit(message, context);
   }, deps.failures);
+}
+
+/**
+ * The receiving banks sent entries of a transmitted file back (R-codes): recorded per employee on
+ * the file, so the compensation that sent a reversal knows which money did not come back.
+ */
+export async function recordReturns(
+  deps: Pick<BankGatewayDeps, 'ach'>,
+  message: AchMessage,
+  returns: readonly AchReturn[],
+): Promise<void> {
+  await deps.ach.transitionAchFile(
+    message.runId,
+    message.kind,
+    [AchStatus.Transmitted],
+    AchStatus.Transmitted,
+    { returns },
+  );
 }
 
 /** The bank refused the file: recorded so CheckDisbursement fails the step and the saga compensates. */

@@ -4,6 +4,7 @@
  * as `payroll-ops run --off-cycle`; the run is then followed like any other.
  */
 import { BadInputError, ErrorKind, PayrollOpsError } from '../../core/errors.js';
+import { checkRunId } from '../../core/limits.js';
 import { parsePeriod } from '../../core/periodParser.js';
 import type { ExecutionPort, SagaPorts } from '../../core/ports.js';
 import { RunType } from '../../core/saga/records.js';
@@ -94,7 +95,7 @@ async function startOffCycle(
     source: 'period',
     ...(payDate ? { payDate } : {}),
   });
-  await validateRun(deps.ports.roster, { employerId, period });
+  await validateRun(deps.ports, { employerId, period });
   const started = await startRun(
     { ...deps.ports, executions: await deps.executions(context) },
     {
@@ -109,7 +110,7 @@ async function startOffCycle(
 }
 
 async function describeRun(deps: OffCycleApiDeps, event: ApiEvent): Promise<ApiResponse> {
-  const runId = event.pathParameters?.runId ?? '';
+  const runId = checkRunId(event.pathParameters?.runId ?? '', 'run id');
   const run = await deps.ports.runs.getRun(runId);
   if (!run) return respond(404, { error: 'RUN_NOT_FOUND', message: `Run ${runId} does not exist.` });
   return respond(200, runDetailView(run, await deps.ports.chunks.listChunkResults(runId)));

@@ -25,6 +25,11 @@ export const FaultMode = {
   Hang: 'hang',
   Reject: 'reject',
   Timeout: 'timeout',
+  /**
+   * The bank transmits a REVERSAL file and the receiving bank of its first entry (lowest employee
+   * id) returns it (R01): a partial reversal. Credit files transmit normally.
+   */
+  Return: 'return',
 } as const;
 export type FaultMode = (typeof FaultMode)[keyof typeof FaultMode];
 
@@ -38,7 +43,7 @@ const STEP_MODES: readonly FaultMode[] = [
   FaultMode.FailCompensation,
   FaultMode.Hang,
 ];
-const BANK_MODES: readonly FaultMode[] = [FaultMode.Reject, FaultMode.Timeout];
+const BANK_MODES: readonly FaultMode[] = [FaultMode.Reject, FaultMode.Timeout, FaultMode.Return];
 
 export function faultsPath(home: string): string {
   return join(home, 'faults.json');
@@ -115,8 +120,12 @@ function injected(what: string): OperationFailedError {
   return new OperationFailedError('INJECTED_FAULT', `Injected fault: ${what}.`);
 }
 
+type AchMessageRef = { messageId: string; runId: string; kind: AchFileKind };
+
 export interface BankFaultActions {
-  reject(message: { messageId: string; runId: string; kind: AchFileKind }, reason: string): Promise<void>;
+  reject(message: AchMessageRef, reason: string): Promise<void>;
+  /** Records the return of the file's first entry, once it is transmitted. */
+  returnFirstEntry(message: AchMessageRef, code: string): Promise<void>;
 }
 
 export function withFaults(
@@ -151,8 +160,16 @@ export function withFaults(
       const mode = plan()[BANK];
       if (mode === undefined) return gateway(event, context);
       const records = (event as { Records: { body: string }[] }).Records;
+      if (mode === FaultMode.Return) {
+        const result = await gateway(event, context);
+        for (const record of records) {
+          const message = JSON.parse(record.body) as AchMessageRef;
+          if (message.kind === 'REVERSAL') await bank.returnFirstEntry(message, 'R01');
+        }
+        return result;
+      }
       for (const record of records) {
-        const message = JSON.parse(record.body) as { messageId: string; runId: string; kind: AchFileKind };
+        const message = JSON.parse(record.body) as AchMessageRef;
         // A timed-out bank never answers: the message is consumed and the file stays PENDING.
         if (mode === FaultMode.Reject) await bank.reject(message, 'R01 injected rejection by the bank');
       }

@@ -1,5 +1,5 @@
 /** Artifacts of runs kept in the data folder: ACH files and the bank's transmission log. */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArtifactStore } from '../lambda/bankGateway.js';
 import { writeFileAtomic } from './atomicFile.js';
@@ -19,6 +19,9 @@ export function createFileArtifacts(home: string): ArtifactStore {
       // Bank files hold account numbers: readable by the owner only.
       writeFileAtomic(path, text, 0o600);
       return path;
+    },
+    async remove(runId, name) {
+      rmSync(join(artifactsDir(home), runId, name), { force: true });
     },
     async logTransmission(line) {
       const path = transmissionLogPath(home);

@@ -2,10 +2,13 @@
  * The payroll backend as the local host runs it: the same tables, queues, state machines and
  * handlers as the AWS stack, plus the local-only fault injection wrapped around the handlers.
  */
+
+import type { SagaPorts } from '../../core/ports.js';
 import { payRunDefinition, rollbackDefinition } from '../../core/saga/definition.js';
 import { FunctionName, StateMachineName } from '../../core/saga/functions.js';
+import { type AchFileKind, AchStatus } from '../../core/saga/records.js';
 import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../aws/tables.js';
-import { recordRejection } from '../lambda/bankGateway.js';
+import { recordRejection, recordReturns } from '../lambda/bankGateway.js';
 import { createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
 import { expireOrphanedInProgress } from '../lambda/idempotency.js';
 import { OFF_CYCLE_ROUTES } from '../lambda/offCycleApi.js';
@@ -16,6 +19,19 @@ import { lambdaContext } from './lambdaRuntime.js';
 
 export interface PayrollAppContext {
   readonly home: string;
+}
+
+/** The local bank's `return` fault: the first entry of a transmitted file comes back. */
+async function returnFirstEntry(
+  ports: SagaPorts,
+  message: { messageId: string; runId: string; kind: AchFileKind },
+  code: string,
+): Promise<void> {
+  const file = await ports.ach.getAchFile(message.runId, message.kind);
+  if (file?.status !== AchStatus.Transmitted || (file.returns ?? []).length > 0) return;
+  const first = (await ports.payslips.listPayslips(message.runId)).find((p) => p.amounts.net > 0);
+  if (first)
+    await recordReturns(ports, message, [{ employeeId: first.employeeId, amount: first.amounts.net, code }]);
 }
 
 export function payrollApp(context: PayrollAppContext): LocalApp {
@@ -35,6 +51,7 @@ export function payrollApp(context: PayrollAppContext): LocalApp {
       const ports = backend.ports;
       handlers = withFaults(context.home, backend.handlers, {
         reject: (message, reason) => recordRejection(ports, message, reason),
+        returnFirstEntry: (message, code) => returnFirstEntry(ports, message, code),
       });
     }
     return handlers;

@@ -16,10 +16,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import { BadInputError } from '../../../src/core/errors.js';
-import { computePayslip, rollYtd, sumPayslips } from '../../../src/core/payroll/grossToNet.js';
+import { computePayslip, sumPayslips } from '../../../src/core/payroll/grossToNet.js';
 import type { PayslipAmounts } from '../../../src/core/payroll/payslip.js';
 import { taxTablesFor } from '../../../src/core/payroll/taxTables.js';
 import type { Timesheet, YtdBalances } from '../../../src/core/roster.js';
+import { addYtd, payslipContribution } from '../../../src/core/ytd.js';
 import { dollars, type EmployeeSpec, employee, period, ytd } from './payrollFixtures.js';
 
 interface ExpectedDollars {
@@ -431,13 +432,25 @@ describe('computePayslip, bad input', () => {
   });
 });
 
-describe('rollYtd and sumPayslips', () => {
-  test('rollYtd adds gross and the wages each tax used', () => {
+describe('year-to-date contributions and sumPayslips', () => {
+  test('a payslip adds its gross, its taxes and the wages each tax used, capped by the wage bases', () => {
     const before = ytd({ gross: 180_000, ssWages: 180_000, medicareWages: 180_000, futaWages: 7_000 });
     const slip = payslip(2026, { frequency: 'monthly', filingStatus: 'single', salary: 240_000 }, before);
-    expect(rollYtd(before, slip)).toEqual(
-      ytd({ gross: 200_000, ssWages: 184_500, medicareWages: 200_000, futaWages: 7_000 }),
+    const after = addYtd(before, payslipContribution(slip));
+    expect(after).toEqual(
+      ytd({
+        gross: 200_000,
+        ssWages: 184_500,
+        medicareWages: 200_000,
+        futaWages: 7_000,
+        // 2026 wage base 184,500: only 4,500 of the 20,000 is Social Security wages, 6.2% = 279.00.
+        socialSecurity: 279,
+        // 1.45% of 20,000.
+        medicare: 290,
+        federalIncomeTax: slip.federalIncomeTax / 100,
+      }),
     );
+    expect(after.supplementalWages).toBe(0);
   });
 
   test('sumPayslips totals every amount and counts employees', () => {

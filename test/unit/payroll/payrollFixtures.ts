@@ -2,6 +2,7 @@
 import type { Cents } from '../../../src/core/money.js';
 import type { PayFrequency, PayPeriod } from '../../../src/core/period.js';
 import type { Employee, FilingStatus, W4, YtdBalances } from '../../../src/core/roster.js';
+import { ytdOf } from '../../../src/core/ytd.js';
 
 /** Dollars (at most two places) to cents, exactly: dollars(1118.84) → 111884. */
 export function dollars(amount: number): Cents {
@@ -48,6 +49,7 @@ export function employee(spec: EmployeeSpec, employeeId = 'E0001'): Employee {
     pretax401kBasisPoints: spec.pretax401kBasisPoints ?? 0,
     pretaxSection125: dollars(spec.section125 ?? 0),
     openingYtd: ytd(),
+    openingTaxYear: 2026,
   };
 }
 
@@ -64,10 +66,5 @@ export function period(frequency: PayFrequency, taxYear: number): PayPeriod {
 }
 
 export function ytd(amounts: Partial<Record<keyof YtdBalances, number>> = {}): YtdBalances {
-  return {
-    gross: dollars(amounts.gross ?? 0),
-    ssWages: dollars(amounts.ssWages ?? 0),
-    medicareWages: dollars(amounts.medicareWages ?? 0),
-    futaWages: dollars(amounts.futaWages ?? 0),
-  };
+  return ytdOf(Object.fromEntries(Object.entries(amounts).map(([field, value]) => [field, dollars(value)])));
 }

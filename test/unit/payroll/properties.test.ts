@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Cents } from '../../../src/core/money.js';
-import { computePayslip, rollYtd } from '../../../src/core/payroll/grossToNet.js';
+import { computePayslip } from '../../../src/core/payroll/grossToNet.js';
 import type { PayslipAmounts } from '../../../src/core/payroll/payslip.js';
 import { taxTablesFor } from '../../../src/core/payroll/taxTables.js';
 import { PAY_FREQUENCIES, PERIODS_PER_YEAR } from '../../../src/core/period.js';
 import type { Employee, Timesheet, YtdBalances } from '../../../src/core/roster.js';
+import { addYtd, payslipContribution, ytdOf, ZERO_YTD } from '../../../src/core/ytd.js';
 import { period } from './payrollFixtures.js';
 
 const cents = (max: number) => fc.integer({ min: 0, max }).map((value) => value as Cents);
@@ -38,16 +39,19 @@ const employeeArb: fc.Arbitrary<Employee> = fc
     payType: hourly ? ('hourly' as const) : ('salary' as const),
     ...(hourly ? { hourlyRate } : { annualSalary }),
     bank: { routing: '011000015', account: '1', accountType: 'checking' as const },
-    openingYtd: { gross: 0 as Cents, ssWages: 0 as Cents, medicareWages: 0 as Cents, futaWages: 0 as Cents },
+    openingYtd: ZERO_YTD,
+    openingTaxYear: 2026,
     ...rest,
   }));
 
-const ytdArb: fc.Arbitrary<YtdBalances> = fc.record({
-  gross: cents(50_000_000),
-  ssWages: cents(20_000_000),
-  medicareWages: cents(50_000_000),
-  futaWages: cents(800_000),
-});
+const ytdArb: fc.Arbitrary<YtdBalances> = fc
+  .record({
+    gross: cents(50_000_000),
+    ssWages: cents(20_000_000),
+    medicareWages: cents(50_000_000),
+    futaWages: cents(800_000),
+  })
+  .map((amounts) => ytdOf(amounts));
 
 function amounts(slip: PayslipAmounts): number[] {
   return [
@@ -124,14 +128,14 @@ describe('gross-to-net properties', () => {
         (employee, taxYear, hoursPerPeriod, opening) => {
           const tables = taxTablesFor(taxYear);
           const threshold = tables.additionalMedicare.threshold;
-          let ytd: YtdBalances = { gross: opening.medicareWages, ...opening };
+          let ytd: YtdBalances = ytdOf({ gross: opening.medicareWages, ...opening });
           let ficaWages = 0;
           let additionalMedicare = 0;
           const periods = PERIODS_PER_YEAR[employee.payFrequency];
           for (let index = 0; index < periods; index++) {
             const slip = run(employee, taxYear, ytd, hoursPerPeriod[index]!);
             const before = ytd;
-            ytd = rollYtd(ytd, slip);
+            ytd = addYtd(ytd, payslipContribution(slip));
             ficaWages += slip.wages.medicareWages;
             additionalMedicare += slip.additionalMedicare;
             expect(ytd.ssWages).toBeLessThanOrEqual(tables.socialSecurity.wageBase);

@@ -58,12 +58,12 @@ describe('pay-run state machine definition', () => {
     expect(chain.at(-1)).toBe(StepName.OpenRun);
   });
 
-  it('records a failed compensation and still runs the remaining ones', () => {
+  it('records a failed compensation and halts: the older compensations are not run', () => {
     const states = payRunDefinition.States as States;
     for (const step of COMPENSABLE_STEPS) {
       const compensate = states[`Compensate${step}`] as { Catch: { Next: string }[]; Next: string };
       const recorder = states[compensate.Catch[0]?.Next as string] as { Next: string };
-      expect(recorder.Next).toBe(compensate.Next);
+      expect(recorder.Next).toBe('FinishRollback');
     }
   });
 

@@ -2,6 +2,7 @@
  * The saga's forward steps and compensations over in-memory ports: a whole pay run, then its
  * rollback, checked the way an operator and an accountant would check them.
  */
+
 import { describe, expect, it } from 'vitest';
 import { abaCheckDigit, validateRouting } from '../../../src/core/aba.js';
 import { OperationFailedError, TransientError } from '../../../src/core/errors.js';
@@ -41,6 +42,7 @@ import {
   StepName,
   StepStatus,
 } from '../../../src/core/saga/steps.js';
+import { ytdBeforeRun, ytdOf } from '../../../src/core/ytd.js';
 import { createMemoryPorts, fixedClock, type MemoryPorts } from '../../support/memoryPorts.js';
 
 const EMPLOYER = 'acme';
@@ -52,12 +54,13 @@ const PAST_WINDOW = '2026-04-20T10:00:00.000Z';
 
 const routing = (firstEight: string) => `${firstEight}${abaCheckDigit(firstEight)}`;
 const cents = (dollars: number) => Math.round(dollars * 100) as Cents;
-const ytd = (gross: number): YtdBalances => ({
-  gross: cents(gross),
-  ssWages: cents(gross),
-  medicareWages: cents(gross),
-  futaWages: cents(Math.min(gross, 7_000)),
-});
+const ytd = (gross: number): YtdBalances =>
+  ytdOf({
+    gross: cents(gross),
+    ssWages: cents(gross),
+    medicareWages: cents(gross),
+    futaWages: cents(Math.min(gross, 7_000)),
+  });
 
 function employee(id: string, overrides: Partial<Employee>): Employee {
   return {
@@ -82,6 +85,7 @@ function employee(id: string, overrides: Partial<Employee>): Employee {
     pretax401kBasisPoints: 0,
     pretaxSection125: 0 as Cents,
     openingYtd: ytd(0),
+    openingTaxYear: 2026,
     ...overrides,
   };
 }
@@ -228,10 +232,15 @@ describe('a pay run through the forward steps', () => {
       { messageId: `${runId}#payslips#0`, runId, chunkIndex: 0 },
     ]);
 
-    // Year-to-date balances rolled forward from the opening balances.
-    const after = await ports.roster.getYtd(EMPLOYER, 2026);
+    // The run is in the year-to-date ledger once per employee; with the opening balance E004 has both.
+    const after = await ports.ytd.entries(EMPLOYER, 2026);
     const e004 = payslips.find((p) => p.employeeId === 'E004')!;
-    expect(after.get('E004')?.gross).toBe(cents(40_000) + e004.amounts.gross);
+    expect(after.get('E004')?.applied.gross).toBe(e004.amounts.gross);
+    expect(after.get('E004')?.runs).toEqual([runId]);
+    const e004Employee = ROSTER.find((e) => e.employeeId === 'E004')!;
+    expect(ytdBeforeRun(e004Employee, 2026, after.get('E004')).gross).toBe(
+      cents(40_000) + e004.amounts.gross,
+    );
     expect([...after.keys()].sort()).toEqual(MONTHLY_IDS);
   });
 
@@ -317,9 +326,11 @@ describe('rolling back a completed run', () => {
     expect(await ports.locks.holder(lockKey)).toBeUndefined();
     expect(await ports.locks.acquire(lockKey, `${runId}-r2`)).toEqual({ holder: `${runId}-r2` });
 
-    const restored = await ports.roster.getYtd(EMPLOYER, 2026);
+    // The run is out of the ledger again: each employee is back at the opening balance.
+    const restored = await ports.ytd.entries(EMPLOYER, 2026);
     for (const e of ROSTER.filter((r) => MONTHLY_IDS.includes(r.employeeId))) {
-      expect(restored.get(e.employeeId)).toEqual(e.openingYtd);
+      expect(restored.get(e.employeeId)?.runs).toEqual([]);
+      expect(ytdBeforeRun(e, 2026, restored.get(e.employeeId))).toEqual(e.openingYtd);
     }
   });
 
@@ -335,7 +346,7 @@ describe('rolling back a completed run', () => {
         funding: [...ports.funding.movements],
         ach: [...ports.ach.files],
         payslips: [...ports.payslips.byRun.get(runId)!],
-        ytd: [...ports.roster.ytd.get(`${EMPLOYER}#2026`)!],
+        ytd: [...ports.ytd.years.get(`${EMPLOYER}#2026`)!],
         locks: [...ports.locks.holders],
         sent: ports.outbox.sent.length,
       });

@@ -1,0 +1,137 @@
+/**
+ * Starting runs: one open run per employer, the period lock of regular runs, limits checked
+ * before anything is written, and a start that fails after its record is written ends
+ * FAILED_TO_START with every lock released — in one place shared by the CLI, the API and payday.
+ */
+import { describe, expect, it } from 'vitest';
+import { BadInputError } from '../../../src/core/errors.js';
+import { parsePeriod } from '../../../src/core/periodParser.js';
+import { generateRosterCsv } from '../../../src/core/rosterGenerator.js';
+import { parseRoster } from '../../../src/core/rosterParser.js';
+import { employerLockKey, STALE_PENDING_MS } from '../../../src/core/saga/employerLock.js';
+import { RunType } from '../../../src/core/saga/records.js';
+import { type StartRunCommand, startRun } from '../../../src/core/saga/startRun.js';
+import { RunStatus } from '../../../src/core/saga/steps.js';
+import { MemoryExecutions } from '../../support/memoryExecutions.js';
+import { createMemoryPorts, fixedClock } from '../../support/memoryPorts.js';
+
+const EMPLOYER = 'acme';
+const NOW = '2026-03-20T10:00:00.000Z';
+
+async function setUp() {
+  const ports = createMemoryPorts({ clock: fixedClock(NOW) });
+  await ports.roster.putEmployer({
+    employerId: EMPLOYER,
+    name: 'Acme',
+    fundingRouting: '021000021',
+    fundingAccount: '555000111',
+    achCompanyId: '1234567890',
+  });
+  await ports.roster.upsertEmployees(
+    EMPLOYER,
+    parseRoster(generateRosterCsv({ count: 3, payFrequency: 'monthly', seed: 1 }), 'generated'),
+  );
+  const executions = new MemoryExecutions();
+  return { ports, executions, start: { ...ports, executions } };
+}
+
+const regular = (period: string): StartRunCommand => ({
+  employerId: EMPLOYER,
+  period: parsePeriod(period),
+  runType: RunType.Regular,
+  requestedBy: 'unit-test',
+});
+const offCycle = (period: string, reason = 'bonus'): StartRunCommand => ({
+  ...regular(period),
+  runType: RunType.OffCycle,
+  reason,
+});
+
+describe('runs of one employer are serialised', () => {
+  it('refuses a run of another period while one is open, naming it (exit 1), and writes nothing', async () => {
+    const { ports, start } = await setUp();
+    const first = await startRun(start, regular('2026-01'));
+    const refused = await startRun(start, regular('2026-02')).catch((e) => e);
+    expect(refused).toMatchObject({ code: 'EMPLOYER_BUSY', kind: 'operation-failed' });
+    expect((refused as Error).message).toMatch(/has run acme-2026-01-regular open \(PENDING\)/);
+    expect([...ports.runs.runs.keys()]).toEqual([first.runId]);
+    expect(ports.locks.holders.has(`${EMPLOYER}#2026-02#regular`)).toBe(false);
+  });
+
+  it('lets exactly one of ten concurrent off-cycle starts through', async () => {
+    const { ports, start } = await setUp();
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => startRun(start, offCycle('2026-03'))),
+    );
+    const started = results.filter((r) => r.status === 'fulfilled');
+    expect(started).toHaveLength(1);
+    for (const result of results.filter((r) => r.status === 'rejected')) {
+      expect((result as PromiseRejectedResult).reason).toMatchObject({
+        code: expect.stringMatching(/EMPLOYER_BUSY|RUN_EXISTS/),
+      });
+    }
+    expect(ports.runs.runs.size).toBe(1);
+  });
+
+  it('takes over the lock of a run that ended, whether or not it released it', async () => {
+    const { ports, start } = await setUp();
+    const first = await startRun(start, regular('2026-01'));
+    // Completed, but a crash lost the release: the lock still names it.
+    await ports.runs.updateRun(first.runId, { status: RunStatus.Completed });
+    expect(await ports.locks.holder(employerLockKey(EMPLOYER))).toBe(first.runId);
+    const second = await startRun(start, regular('2026-02'));
+    expect(await ports.locks.holder(employerLockKey(EMPLOYER))).toBe(second.runId);
+  });
+
+  it('marks a PENDING run whose start died before its execution FAILED_TO_START, once it is stale', async () => {
+    const { ports, executions, start } = await setUp();
+    const first = await startRun(start, regular('2026-01'));
+    executions.started.delete(first.runId); // as if the process died before StartExecution
+    await expect(startRun(start, regular('2026-02'))).rejects.toMatchObject({ code: 'EMPLOYER_BUSY' });
+    ports.clock.set(new Date(Date.parse(NOW) + STALE_PENDING_MS + 1_000).toISOString());
+    const second = await startRun(start, regular('2026-02'));
+    expect((await ports.runs.getRun(first.runId))?.status).toBe(RunStatus.FailedToStart);
+    expect(second.runId).toBe('acme-2026-02-regular');
+  });
+});
+
+describe('a start that fails', () => {
+  it('before StartExecution took it: the run is FAILED_TO_START and its period and employer are free', async () => {
+    const { ports, executions, start } = await setUp();
+    executions.nextStart = 'refused';
+    await expect(startRun(start, regular('2026-01'))).rejects.toMatchObject({ code: 'SFN_UNAVAILABLE' });
+    const run = await ports.runs.getRun('acme-2026-01-regular');
+    expect(run).toMatchObject({ status: RunStatus.FailedToStart, failure: { error: 'StartFailed' } });
+    expect(ports.locks.holders.size).toBe(0);
+    // The period can be paid at once, as the next attempt.
+    expect((await startRun(start, regular('2026-01'))).runId).toBe('acme-2026-01-regular-r2');
+  });
+
+  it('after StartExecution took it (the answer was lost): the run is started, not failed', async () => {
+    const { ports, executions, start } = await setUp();
+    executions.nextStart = 'response-lost';
+    const started = await startRun(start, regular('2026-01'));
+    expect(started.runId).toBe('acme-2026-01-regular');
+    expect((await ports.runs.getRun(started.runId))?.status).toBe(RunStatus.Pending);
+    expect(await ports.locks.holder(employerLockKey(EMPLOYER))).toBe(started.runId);
+  });
+
+  it('is refused before any write when the reason would not fit Step Functions, or is too long', async () => {
+    const { ports, start } = await setUp();
+    const huge = 'x'.repeat(300 * 1024);
+    const error = await startRun(start, offCycle('2026-03', huge)).catch((e) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(/--reason has 307200 characters; keep it to 1000/);
+    expect(ports.runs.runs.size).toBe(0);
+    expect(ports.locks.holders.size).toBe(0);
+  });
+
+  it('refuses an employer id that cannot be a key before the store sees it', async () => {
+    const { start } = await setUp();
+    const error = await startRun(start, { ...regular('2026-01'), employerId: 'a'.repeat(3000) }).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toMatch(/is not an employer id; use 1–30 lower-case letters/);
+  });
+});

@@ -1,0 +1,401 @@
+/**
+ * The year-to-date invariant under any interleaving, checked by fast-check: batches of runs,
+ * off-cycle runs, concurrent starts of one period and rollbacks (the bank transmitting, refusing
+ * or partly returning the reversal) over three periods run concurrently, every store call a
+ * point where fast-check's scheduler picks what goes next. After each batch settles:
+ *  - YTD(employee, 2026) = opening of 2026 + the payslips of exactly the runs that stand
+ *    (completed, or halted before their payslips were voided), each once; 2025's opening never counts;
+ *  - `verify` passes on every run, with the ACH files the real bank gateway wrote;
+ *  - no run is left open, and no regular period is paid twice.
+ * The saga is driven step by step as the state machine would (Catch path, halting compensations).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TransientError } from '../../../src/core/errors.js';
+import { parsePeriod } from '../../../src/core/periodParser.js';
+import { generateRosterCsv } from '../../../src/core/rosterGenerator.js';
+import { parseRoster } from '../../../src/core/rosterParser.js';
+import {
+  beginRollback,
+  compensate,
+  finishRollback,
+  recordCompensationFailure,
+} from '../../../src/core/saga/compensations.js';
+import { claimEmployer } from '../../../src/core/saga/employerLock.js';
+import {
+  calculatePayChunk,
+  checkDisbursement,
+  closeRun,
+  disburse,
+  fundPayroll,
+  openRun,
+  postLedger,
+  publishPayslips,
+} from '../../../src/core/saga/forward.js';
+import { AchFileKind, type RunRecord, RunType } from '../../../src/core/saga/records.js';
+import { planRollback, RollbackDecision } from '../../../src/core/saga/rollbackPlan.js';
+import { startRun } from '../../../src/core/saga/startRun.js';
+import {
+  CompensationStatus,
+  compensationOrder,
+  isOpen,
+  RunStatus,
+  StepName,
+  StepStatus,
+} from '../../../src/core/saga/steps.js';
+import { failedChecks, verifyRun } from '../../../src/core/verify/verifyRun.js';
+import { addYtd, openingYtdFor, payslipContribution, ytdOf, ZERO_YTD } from '../../../src/core/ytd.js';
+import { gatherVerifyData } from '../../../src/infra/aws/verifyData.js';
+import {
+  type ArtifactStore,
+  recordRejection,
+  recordReturns,
+  transmitAchFile,
+} from '../../../src/infra/lambda/bankGateway.js';
+import { MemoryExecutions } from '../../support/memoryExecutions.js';
+import { createMemoryPorts, fixedClock, type MemoryPorts } from '../../support/memoryPorts.js';
+
+const EMPLOYER = 'prop';
+const NOW = '2026-11-26T10:00:00.000Z';
+/** Two periods paid yesterday (reversible) and one paid in June (past the reversal window). */
+const PERIODS = [
+  parsePeriod('2026-06'),
+  parsePeriod('2026-10', { payDate: '2026-11-25' }),
+  parsePeriod('2026-11', { payDate: '2026-11-25' }),
+];
+const ROSTER = (() => {
+  const roster = parseRoster(generateRosterCsv({ count: 3, payFrequency: 'monthly', seed: 3 }), 'g', {
+    defaultTaxYear: 2026,
+  });
+  // One employee joined mid-2026 with balances; another brings 2025 balances, which must not count.
+  return [
+    {
+      ...roster[0]!,
+      openingYtd: addYtd(ZERO_YTD, {
+        ...ZERO_YTD,
+        gross: 4_000_000,
+        ssWages: 4_000_000,
+        medicareWages: 4_000_000,
+        futaWages: 700_000,
+      } as never),
+      openingTaxYear: 2026,
+    },
+    {
+      ...roster[1]!,
+      openingYtd: { ...ZERO_YTD, gross: 9_000_000, ssWages: 9_000_000 } as never,
+      openingTaxYear: 2025,
+    },
+    roster[2]!,
+  ];
+})();
+
+type Bank = 'transmit' | 'reject' | 'return';
+type Operation =
+  | { readonly kind: 'run'; readonly period: number; readonly failAt?: StepName }
+  | { readonly kind: 'offcycle'; readonly period: number }
+  | { readonly kind: 'concurrent'; readonly period: number }
+  | { readonly kind: 'rollback'; readonly target: number; readonly bank: Bank };
+
+const period = fc.integer({ min: 0, max: PERIODS.length - 1 });
+const operation: fc.Arbitrary<Operation> = fc.oneof(
+  fc.record({
+    kind: fc.constant('run' as const),
+    period,
+    failAt: fc.option(fc.constantFrom(...Object.values(StepName)), { nil: undefined }),
+  }),
+  fc.record({ kind: fc.constant('offcycle' as const), period }),
+  fc.record({ kind: fc.constant('concurrent' as const), period }),
+  fc.record({
+    kind: fc.constant('rollback' as const),
+    target: fc.nat(6),
+    bank: fc.constantFrom<Bank>('transmit', 'reject', 'return'),
+  }),
+);
+
+/** Every method of a store becomes a point where the scheduler decides what runs next. */
+function scheduled<T extends object>(s: fc.Scheduler, target: T): T {
+  return new Proxy(target, {
+    get(object, property) {
+      const value = Reflect.get(object, property, object);
+      return typeof value === 'function'
+        ? s.scheduleFunction((...args: unknown[]) => Promise.resolve(value.apply(object, args)))
+        : value;
+    },
+  });
+}
+
+interface World {
+  readonly ports: MemoryPorts;
+  readonly saga: MemoryPorts;
+  readonly executions: MemoryExecutions;
+  readonly files: Map<string, string>;
+  readonly artifacts: ArtifactStore;
+}
+
+async function world(s: fc.Scheduler): Promise<World> {
+  const ports = createMemoryPorts({ clock: fixedClock(NOW) });
+  await ports.roster.putEmployer({
+    employerId: EMPLOYER,
+    name: 'Prop Co',
+    fundingRouting: '021000021',
+    fundingAccount: '555000111',
+    achCompanyId: '1234567890',
+  });
+  await ports.roster.upsertEmployees(EMPLOYER, ROSTER);
+  const saga = Object.fromEntries(
+    Object.entries(ports).map(([name, store]) => [
+      name,
+      name === 'clock' ? store : scheduled(s, store as object),
+    ]),
+  ) as unknown as MemoryPorts;
+  const files = new Map<string, string>();
+  const artifacts: ArtifactStore = {
+    async put(runId, name, text) {
+      files.set(`mem://${runId}/${name}`, text);
+      return `mem://${runId}/${name}`;
+    },
+    async logTransmission() {},
+    async remove(runId, name) {
+      files.delete(`mem://${runId}/${name}`);
+    },
+  };
+  return { ports, saga, executions: new MemoryExecutions(), files, artifacts };
+}
+
+/** The bank gateway on the memory ports: the real transmission code, or a refusal, or a return. */
+async function bank(w: World, runId: string, kind: AchFileKind, answer: Bank): Promise<void> {
+  const message = (await w.saga.outbox.pending()).find((m) => m.runId === runId && m.body.kind === kind);
+  if (!message) return;
+  const ref = { messageId: message.messageId, runId, kind };
+  if (answer === 'reject') return recordRejection(w.saga, ref, 'R01 property rejection');
+  await transmitAchFile({ ...w.saga, artifacts: w.artifacts, now: () => w.saga.clock.now() }, ref);
+  if (answer === 'return' && kind === AchFileKind.Reversal) {
+    const first = (await w.saga.payslips.listPayslips(runId)).find((p) => p.amounts.net > 0);
+    if (first)
+      await recordReturns(w.saga, ref, [
+        { employeeId: first.employeeId, amount: first.amounts.net, code: 'R02' },
+      ]);
+  }
+}
+
+/** Compensations newest first; the first failure is recorded and halts the chain (the state machine's shape). */
+async function compensateChain(
+  w: World,
+  runId: string,
+  steps: readonly StepName[],
+  answer: Bank,
+): Promise<void> {
+  for (const step of steps) {
+    let failure: unknown;
+    try {
+      await compensate(w.saga, { runId, step });
+    } catch (error) {
+      failure = error;
+      if (error instanceof TransientError) {
+        await bank(w, runId, AchFileKind.Reversal, answer);
+        failure = await compensate(w.saga, { runId, step }).then(
+          () => undefined,
+          (again: unknown) => again,
+        );
+      }
+    }
+    if (failure !== undefined) {
+      await recordCompensationFailure(w.saga, { runId, step, error: 'Failed', cause: String(failure) });
+      break;
+    }
+  }
+  await finishRollback(w.saga, { runId });
+}
+
+/** The pay-run execution, step by step; a failure takes the Catch path. */
+async function drive(w: World, runId: string, failAt?: StepName): Promise<void> {
+  let step: StepName = StepName.OpenRun;
+  const at = async <T>(name: StepName, work: () => Promise<T>): Promise<T> => {
+    step = name;
+    if (failAt === name) throw new Error(`injected failure of ${name}`);
+    return work();
+  };
+  try {
+    const opened = await at(StepName.OpenRun, () => openRun(w.saga, { runId }));
+    await at(StepName.CalculatePay, async () => {
+      for (const chunk of opened.chunks) await calculatePayChunk(w.saga, { runId, chunk });
+    });
+    await at(StepName.FundPayroll, () => fundPayroll(w.saga, { runId }));
+    await at(StepName.PostLedger, () => postLedger(w.saga, { runId }));
+    await at(StepName.Disburse, async () => {
+      await disburse(w.saga, { runId });
+      await bank(w, runId, AchFileKind.Credit, 'transmit');
+      await checkDisbursement(w.saga, { runId, checks: 0 });
+    });
+    await at(StepName.PublishPayslips, () => publishPayslips(w.saga, { runId }));
+    await at(StepName.CloseRun, () => closeRun(w.saga, { runId }));
+  } catch (error) {
+    await beginRollback(w.saga, { runId, failedStep: step, error: 'StepFailed', cause: String(error) });
+    await compensateChain(w, runId, compensationOrder(step), 'transmit');
+  }
+}
+
+async function start(w: World, runType: RunType, p: number): Promise<string | undefined> {
+  try {
+    const started = await startRun(
+      { ...w.saga, executions: w.executions },
+      {
+        employerId: EMPLOYER,
+        period: PERIODS[p]!,
+        runType,
+        requestedBy: 'property',
+        ...(runType === RunType.OffCycle ? { reason: 'bonus' } : {}),
+      },
+    );
+    return started.runId;
+  } catch (error) {
+    // Refusals are the rules working (an open run, a paid period); anything else is a failure.
+    expect((error as { code?: string }).code).toMatch(/^(EMPLOYER_BUSY|RUN_EXISTS)$/);
+    return undefined;
+  }
+}
+
+async function operatorRollback(w: World, target: number, answer: Bank): Promise<void> {
+  const runs = [...(await w.saga.runs.listRuns({ employerId: EMPLOYER, limit: 100 }))].reverse();
+  const run = runs[target % Math.max(1, runs.length)];
+  if (!run || isOpen(run.status)) return;
+  const [payslips, credit, reversal] = await Promise.all([
+    w.saga.payslips.listPayslips(run.runId),
+    w.saga.ach.getAchFile(run.runId, AchFileKind.Credit),
+    w.saga.ach.getAchFile(run.runId, AchFileKind.Reversal),
+  ]);
+  const plan = planRollback({
+    run,
+    payslips,
+    achFiles: { ...(credit ? { credit } : {}), ...(reversal ? { reversal } : {}) },
+    today: NOW.slice(0, 10),
+  });
+  if (plan.decision === RollbackDecision.NothingToDo || plan.decision === RollbackDecision.Refuse) return;
+  try {
+    await claimEmployer({ ...w.saga, executions: w.executions }, EMPLOYER, run.runId);
+  } catch (error) {
+    expect((error as { code?: string }).code).toBe('EMPLOYER_BUSY');
+    return;
+  }
+  await beginRollback(w.saga, {
+    runId: run.runId,
+    failedStep: plan.fromStep!,
+    error: 'OperatorRollback',
+    cause: 'property',
+  });
+  await compensateChain(
+    w,
+    run.runId,
+    plan.steps.map((s) => s.step),
+    answer,
+  );
+}
+
+async function execute(w: World, op: Operation): Promise<void> {
+  switch (op.kind) {
+    case 'run': {
+      const runId = await start(w, RunType.Regular, op.period);
+      if (runId) await drive(w, runId, op.failAt);
+      return;
+    }
+    case 'offcycle': {
+      const runId = await start(w, RunType.OffCycle, op.period);
+      if (runId) await drive(w, runId);
+      return;
+    }
+    case 'concurrent': {
+      const ids = await Promise.all([
+        start(w, RunType.Regular, op.period),
+        start(w, RunType.Regular, op.period),
+      ]);
+      const started = ids.filter((id): id is string => id !== undefined);
+      expect(started.length).toBeLessThanOrEqual(1);
+      if (started[0]) await drive(w, started[0]);
+      return;
+    }
+    case 'rollback':
+      return operatorRollback(w, op.target, op.bank);
+  }
+}
+
+/** Closed, and its payslips not voided: the ledger must hold it. */
+function stands(run: RunRecord): boolean {
+  const voided = run.compensations.some(
+    (c) => c.step === StepName.CalculatePay && c.status === CompensationStatus.Compensated,
+  );
+  return run.steps.CloseRun?.status === StepStatus.Succeeded && !voided;
+}
+
+/** The end states the property reached, so a property that stopped exercising rollbacks fails. */
+const REACHED = new Set<string>();
+
+async function checkInvariants(w: World): Promise<void> {
+  const { ports } = w;
+  const runs = await ports.runs.listRuns({ employerId: EMPLOYER, limit: 100 });
+  for (const run of runs) REACHED.add(run.status);
+  expect(runs.filter((run) => isOpen(run.status)).map((run) => run.runId)).toEqual([]);
+  for (const p of PERIODS) {
+    const paid = runs.filter(
+      (run) => run.runType === RunType.Regular && run.period.id === p.id && stands(run),
+    );
+    expect(paid.length).toBeLessThanOrEqual(1);
+  }
+  const ledger = await ports.ytd.entries(EMPLOYER, 2026);
+  for (const employee of ROSTER) {
+    let expected = ZERO_YTD;
+    const expectedRuns: string[] = [];
+    for (const run of runs.filter(stands)) {
+      const payslip = (await ports.payslips.listPayslips(run.runId)).find(
+        (p) => p.employeeId === employee.employeeId,
+      );
+      if (!payslip) continue;
+      expected = addYtd(expected, payslipContribution(payslip.amounts));
+      expectedRuns.push(run.runId);
+    }
+    const entry = ledger.get(employee.employeeId);
+    expect(entry?.applied ?? ZERO_YTD).toEqual(expected);
+    expect([...(entry?.runs ?? [])].sort()).toEqual(expectedRuns.sort());
+    // And what the next run computes against: the opening of 2026 only (2025's never counts).
+    const before = addYtd(openingYtdFor(employee, 2026), entry?.applied ?? ZERO_YTD);
+    expect(before).toEqual(
+      addYtd(employee.openingTaxYear === 2026 ? employee.openingYtd : ZERO_YTD, expected),
+    );
+  }
+  for (const run of runs) {
+    const data = await gatherVerifyData(
+      { ports, readArtifact: async (location) => w.files.get(location) ?? '' },
+      run.runId,
+    );
+    const report = verifyRun(data!);
+    expect([
+      run.runId,
+      run.status,
+      failedChecks(report),
+      report.checks.filter((c) => !c.ok).map((c) => c.detail),
+    ]).toEqual([run.runId, run.status, [], []]);
+  }
+}
+
+describe('year-to-date balances under any interleaving', () => {
+  it('stay opening + the standing runs, verify passes, nothing is paid twice', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.array(fc.array(operation, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+        async (s, batches) => {
+          const w = await world(s);
+          for (const batch of batches) {
+            await s.waitFor(Promise.all(batch.map((op) => execute(w, op))));
+            await checkInvariants(w);
+          }
+          // Whatever happened, a run still works at the end, against the balances as they stand.
+          const final = await s.waitFor(start(w, RunType.OffCycle, 2));
+          if (final) await s.waitFor(drive(w, final));
+          await checkInvariants(w);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect([...REACHED].sort()).toEqual(['COMPENSATION_FAILED', 'COMPLETED', 'ROLLED_BACK']);
+  }, 300_000);
+});
