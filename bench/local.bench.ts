@@ -29,6 +29,7 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../src/infra/aws/clients.js';
+import { localCredentials } from '../src/infra/local/credentials.js';
 import { readHostRecord } from '../src/infra/local/hostRecord.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -186,7 +187,11 @@ async function main(): Promise<void> {
       restartMs.push(round(timeStart()));
     }
     const record = readHostRecord(home)!;
-    const aws = clientsFor({ kind: 'local', endpoints: record.endpoints });
+    const aws = clientsFor({
+      kind: 'local',
+      endpoints: record.endpoints,
+      credentials: localCredentials(home),
+    });
     const dynamodb = await dynamodbFigures(aws);
     const sqs = await sqsFigures(aws);
     const describeExecution = await describeFigures(aws);

@@ -33,7 +33,7 @@ export interface BenchHost {
 export async function startBenchHost(name: string): Promise<BenchHost> {
   const home = mkdtempSync(join(tmpdir(), `payroll-ops-bench-${name}-`));
   const host = await startHost({ home, app: payrollApp({ home }), log: () => {} });
-  const clients = clientsFor({ kind: 'local', endpoints: host.endpoints });
+  const clients = clientsFor({ kind: 'local', endpoints: host.endpoints, credentials: host.credentials });
   return {
     clients,
     ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs }),

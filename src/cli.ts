@@ -1,15 +1,19 @@
 /**
  * The CLI's composition root: builds the commander program, runs it, and maps every error to
  * one message and an exit code (0 ok, 1 operation failed, 2 usage or bad input, 130 interrupted).
+ *
+ * Start-up is kept to what the invoked command needs: only that command's module is imported
+ * (see registry.ts); the others are listed from the registry. `--version` and `--help` import
+ * no command module at all.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { quietAwsSdk, readEnvironment } from './commands/config.js';
-import { IoHost } from './commands/io/ioHost.js';
-import { COMMANDS } from './commands/registry.js';
+import { COMMANDS, type CommandEntry } from './commands/registry.js';
 import { ErrorKind, PayrollOpsError } from './core/errors.js';
+import { usePrivateUmask } from './infra/local/privateFolder.js';
 
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -31,10 +35,9 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-export function buildProgram(): Command {
-  const program = new Command('payroll-ops')
-    .description('Operate serverless pay runs: preview, run, watch, inspect and compensate.')
-    .version(packageVersion(), '-V, --version', 'print the version')
+/** The global options; the probe that finds the command name parses exactly these. */
+function withGlobalOptions(program: Command): Command {
+  return program
     .addOption(
       new Option('-o, --output <format>', 'output format')
         .choices(['table', 'json', 'jsonl'])
@@ -43,7 +46,49 @@ export function buildProgram(): Command {
     .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
     .option('--debug', 'print stack traces and causes of errors', false)
     .option('-y, --yes', 'answer yes to confirmations (required without a terminal)', false)
-    .option('-t, --target <name>', 'where the backend lives: local (embedded stack) or a deployed AWS target')
+    .option(
+      '-t, --target <name>',
+      'where the backend lives: local (embedded stack) or a deployed AWS target',
+    );
+}
+
+/**
+ * The command `argv` invokes, found the way commander will find it: the first operand after the
+ * global options (`help NAME` asks for NAME). Undefined for `--help`, `--version` or nothing.
+ */
+export function invokedCommand(argv: readonly string[]): string | undefined {
+  const probe = withGlobalOptions(new Command('payroll-ops')).allowUnknownOption().exitOverride();
+  let operands: string[];
+  try {
+    operands = probe.parseOptions(argv.slice(2)).operands;
+  } catch {
+    return undefined; // a malformed global option: commander reports it on the real program
+  }
+  return operands[0] === 'help' ? operands[1] : operands[0];
+}
+
+/**
+ * A command that is listed but not loaded. Should it run anyway (argv was read differently than
+ * invokedCommand expected), it loads itself and parses argv again with the real command.
+ */
+function stub(program: Command, entry: CommandEntry, argv: readonly string[]): void {
+  program
+    .command(entry.name)
+    .description(entry.summary)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async () => {
+      const full = await buildProgram(argv, entry.name);
+      await full.parseAsync([...argv]);
+    });
+}
+
+export async function buildProgram(argv: readonly string[], load = invokedCommand(argv)): Promise<Command> {
+  const program = withGlobalOptions(new Command('payroll-ops'));
+  program
+    .description('Operate serverless pay runs: preview, run, watch, inspect and compensate.')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -58,7 +103,16 @@ Examples:
   $ payroll-ops preview --roster examples/roster.csv --period 2026-03
   $ payroll-ops --output json status`,
   );
-  for (const register of COMMANDS) register(program);
+  for (const entry of COMMANDS) {
+    if (entry.name === load) for (const register of await entry.load()) register(program);
+    else stub(program, entry, argv);
+  }
+  const terms = new Map(COMMANDS.map((entry) => [entry.name, entry.term]));
+  program.configureHelp({
+    subcommandTerm(this: Help, command: Command) {
+      return terms.get(command.name()) ?? Help.prototype.subcommandTerm.call(this, command);
+    },
+  });
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -78,8 +132,9 @@ function exitCodeFor(error: unknown): ExitCode {
   return ExitCode.Failed;
 }
 
-function report(error: unknown, debug: boolean): void {
+async function report(error: unknown, debug: boolean): Promise<void> {
   const env = readEnvironment();
+  const { IoHost } = await import('./commands/io/ioHost.js');
   const io = new IoHost({ output: 'table', color: !env.noColor, yes: false });
   const message = error instanceof Error ? error.message : String(error);
   io.error(message);
@@ -97,7 +152,8 @@ function report(error: unknown, debug: boolean): void {
 
 export async function cli(argv: readonly string[] = process.argv): Promise<number> {
   quietAwsSdk();
-  const program = buildProgram();
+  // Whatever the CLI writes into the data folder (config, faults, logs) is private to its owner.
+  usePrivateUmask();
   const debug = argv.includes('--debug') || readEnvironment().debug;
   const onSigint = () => {
     process.stderr.write('\ninterrupted\n');
@@ -105,6 +161,7 @@ export async function cli(argv: readonly string[] = process.argv): Promise<numbe
   };
   process.once('SIGINT', onSigint);
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync([...argv]);
     return ExitCode.Ok;
   } catch (error) {
@@ -119,7 +176,7 @@ export async function cli(argv: readonly string[] = process.argv): Promise<numbe
       }
       return error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     }
-    report(error, debug);
+    await report(error, debug);
     return exitCodeFor(error);
   } finally {
     process.removeListener('SIGINT', onSigint);

@@ -8,7 +8,9 @@ import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../infra/aws/clie
 import { type QueueUrlLookup, queueUrlLookup } from '../infra/aws/queueUrls.js';
 import { type AwsSagaPorts, createSagaPorts } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../infra/aws/sfnExecutions.js';
+import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
+import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import type { CommandContext } from './context.js';
 
 export interface Backend {
@@ -42,8 +44,12 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
       `Target ${ctx.globals.target} is not known here; only the built-in local target is available until payroll-ops deploy records an AWS target. Use --target local.`,
     );
   }
+  ensurePrivateFolder(ctx.env.home, (message) => ctx.io.warn(message));
   const endpoints = await ensureLocalHost(ctx.env.home);
-  const clients = clientsFor({ kind: 'local', endpoints }, { userAgent: 'payroll-ops-cli' });
+  const clients = clientsFor(
+    { kind: 'local', endpoints, credentials: localCredentials(ctx.env.home) },
+    { userAgent: 'payroll-ops-cli' },
+  );
   const queueUrl = queueUrlLookup(clients.sqs);
   const arnOf = (name: string) => stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name);
   return {

@@ -2,14 +2,17 @@
  * `payroll-ops local start|stop|status|reset`: manage the embedded local stack that owns the data
  * folder ($PAYROLL_OPS_HOME). Other commands start a host on demand; these manage one explicitly.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BadInputError } from '../core/errors.js';
+import { BadInputError, OperationFailedError } from '../core/errors.js';
+import type { RunRecord } from '../core/saga/records.js';
+import { RunStatus } from '../core/saga/steps.js';
 import { ensureLocalHost, findRunningHost, stopLocalHost } from '../infra/local/ensureHost.js';
-import { type HostEndpoints, HostMode } from '../infra/local/hostRecord.js';
-import { type LocalStatus, localStatus } from '../infra/local/status.js';
+import { type HostEndpoints, HostMode, homePaths } from '../infra/local/hostRecord.js';
+import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
+import type { LocalStatus } from '../infra/local/status.js';
 import { type CommandContext, contextFor } from './context.js';
 
 function endpointLines(endpoints: HostEndpoints): string[] {
@@ -24,12 +27,10 @@ function endpointLines(endpoints: HostEndpoints): string[] {
 /** Runs the host in this process until Ctrl-C or SIGTERM, logging to stderr. */
 async function startForeground({ env, io }: CommandContext): Promise<void> {
   // Loaded here only: the emulators are heavy, and every other command merely attaches.
-  const { startHost } = await import('../infra/local/host.js');
-  const host = await startHost({
-    home: env.home,
-    mode: HostMode.Foreground,
-    log: (line) => io.info(`${new Date().toISOString()} ${line}`),
-  });
+  const { startHost, stopOnUncaughtErrors } = await import('../infra/local/host.js');
+  const log = (line: string) => io.info(`${new Date().toISOString()} ${line}`);
+  const host = await startHost({ home: env.home, mode: HostMode.Foreground, log });
+  const restoreErrorHandling = stopOnUncaughtErrors(host, log);
   if (io.json) io.dataJson({ pid: host.record.pid, home: env.home, endpoints: host.endpoints });
   else for (const line of endpointLines(host.endpoints)) io.data(line);
   io.info('Local stack running in the foreground; press Ctrl-C to stop it.');
@@ -43,6 +44,7 @@ async function startForeground({ env, io }: CommandContext): Promise<void> {
   try {
     await host.stopped;
   } finally {
+    restoreErrorHandling();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     for (const listener of previous) process.on('SIGINT', listener as () => void);
@@ -50,6 +52,7 @@ async function startForeground({ env, io }: CommandContext): Promise<void> {
 }
 
 async function startDetached({ env, io }: CommandContext): Promise<void> {
+  ensurePrivateFolder(env.home, (message) => io.warn(message));
   const already = await findRunningHost(env.home);
   const endpoints =
     already?.endpoints ?? (await ensureLocalHost(env.home, { mode: HostMode.Detached, idleShutdownMs: 0 }));
@@ -103,8 +106,22 @@ function renderStatus(status: LocalStatus, io: CommandContext['io']): void {
   );
 }
 
-/** Everything in the data folder except operator configuration (config*) goes. */
-async function reset({ env, io }: CommandContext): Promise<void> {
+/** A run in one of these is being worked on: wiping the folder under it loses money movements. */
+const IN_FLIGHT: readonly RunStatus[] = [RunStatus.Pending, RunStatus.Running, RunStatus.RollingBack];
+/** More runs than any local folder holds; the list is newest first. */
+const ALL_RUNS = 100_000;
+
+/** The runs still in flight, read through the host (started for it if none runs). */
+async function runsInFlight(ctx: CommandContext): Promise<readonly RunRecord[]> {
+  if (!existsSync(homePaths(ctx.env.home).dynamodb)) return [];
+  const { withBackend } = await import('./backend.js');
+  const runs = await withBackend(ctx, (backend) => backend.ports.runs.listRuns({ limit: ALL_RUNS }));
+  return runs.filter((run) => IN_FLIGHT.includes(run.status));
+}
+
+/** Everything in the data folder except operator configuration (config*) and credentials goes. */
+async function reset(ctx: CommandContext, force: boolean): Promise<void> {
+  const { env, io } = ctx;
   const home = resolve(env.home);
   if (home === '/' || home === resolve(homedir())) {
     throw new BadInputError(
@@ -112,11 +129,26 @@ async function reset({ env, io }: CommandContext): Promise<void> {
       `Refusing to wipe ${home}; point PAYROLL_OPS_HOME at a data folder.`,
     );
   }
-  await io.confirmTyped(`Wipe all local payroll data in ${home}?`, 'reset');
+  const inFlight = await runsInFlight(ctx);
+  const named = inFlight.map((run) => `${run.runId} (${run.status})`).join(', ');
+  if (inFlight.length > 0 && !force) {
+    throw new OperationFailedError(
+      'RESET_RUNS_IN_FLIGHT',
+      `Refusing to wipe ${home}: ${inFlight.length === 1 ? 'run' : 'runs'} ${named} ${inFlight.length === 1 ? 'is' : 'are'} still in flight; let ${inFlight.length === 1 ? 'it' : 'them'} end (payroll-ops watch RUN) or pass --force to wipe anyway.`,
+      { details: { runs: inFlight.map((run) => run.runId) } },
+    );
+  }
+  await io.confirmTyped(
+    inFlight.length > 0
+      ? `Wipe all local payroll data in ${home}, including ${named} still in flight?`
+      : `Wipe all local payroll data in ${home}?`,
+    'reset',
+  );
   const stopped = await stopLocalHost(home);
   let entries: string[] = [];
   try {
-    entries = readdirSync(home).filter((name) => !name.startsWith('config'));
+    // The credentials stay, so shells set up with `local env` keep working after a reset.
+    entries = readdirSync(home).filter((name) => !name.startsWith('config') && name !== 'credentials');
   } catch {
     // no data folder yet: nothing to wipe
   }
@@ -165,13 +197,22 @@ export function registerLocal(program: Command): void {
     )
     .action(async (_raw: unknown, command: Command) => {
       const { env, io } = contextFor(command);
+      if (existsSync(env.home)) ensurePrivateFolder(env.home, (message) => io.warn(message));
+      // Counting tables, queues and executions needs the SDK: loaded for this command only.
+      const { localStatus } = await import('../infra/local/status.js');
       renderStatus(await localStatus(env.home), io);
     });
   local
     .command('reset')
-    .description(`stop the local stack and wipe its data folder (keeps config files); asks first`)
-    .addHelpText('after', '\nExamples:\n  $ payroll-ops local reset --yes')
-    .action(async (_raw: unknown, command: Command) => {
-      await reset(contextFor(command));
+    .description(
+      'stop the local stack and wipe its data folder (keeps config files and credentials); asks first; refuses while runs are in flight',
+    )
+    .option('--force', 'wipe even while runs are PENDING, RUNNING or ROLLING_BACK (still asks)', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ payroll-ops local reset --yes\n  $ payroll-ops local reset --force',
+    )
+    .action(async (raw: { force?: boolean }, command: Command) => {
+      await reset(contextFor(command), raw.force === true);
     });
 }

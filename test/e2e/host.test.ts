@@ -11,9 +11,10 @@ import { BatchWriteItemCommand, GetItemCommand, ScanCommand } from '@aws-sdk/cli
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
+import { localCredentials } from '../../src/infra/local/credentials.js';
 import { ensureLocalHost } from '../../src/infra/local/ensureHost.js';
 import { type HostRecord, readHostRecord } from '../../src/infra/local/hostRecord.js';
-import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
+import { isProcessAlive, queryHostLock } from '../../src/infra/local/lock.js';
 import { createCli, REPO_ROOT } from '../support/cli.js';
 import { until } from '../support/until.js';
 import { RECORDS_TABLE, SLOW_MACHINE } from './hostTestApp.js';
@@ -31,7 +32,7 @@ async function attach(): Promise<{ aws: AwsClients; host: HostRecord }> {
   const endpoints = await ensureLocalHost(home, { app, idleShutdownMs: 0 });
   const host = readHostRecord(home)!;
   cli.hostPids.add(host.pid);
-  const aws = clientsFor({ kind: 'local', endpoints });
+  const aws = clientsFor({ kind: 'local', endpoints, credentials: localCredentials(home) });
   clients.push(aws);
   return { aws, host };
 }
@@ -90,7 +91,7 @@ describe('a detached local host', () => {
     const restarted = await attach();
     second = restarted.host;
     expect(second.pid).not.toBe(first.pid);
-    expect(readLockOwner(home)?.pid).toBe(second.pid);
+    expect((await queryHostLock(home))?.pid).toBe(second.pid);
 
     const finished = await until('the redriven execution to finish', async () => {
       const out = await restarted.aws.sfn.send(new DescribeExecutionCommand({ executionArn }));

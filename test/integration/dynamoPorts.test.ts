@@ -34,23 +34,21 @@ import {
 } from '../../src/core/saga/records.js';
 import { CompensationStatus, RunStatus, StepName, StepStatus } from '../../src/core/saga/steps.js';
 import { ZERO_YTD } from '../../src/core/ytd.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/infra/aws/clients.js';
+import { LOCAL_REGION } from '../../src/infra/aws/clients.js';
 import { DataTable } from '../../src/infra/aws/dataTable.js';
 import { DynamoRosterStore } from '../../src/infra/aws/dynamoRosterStore.js';
 import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
 import { DATA_TABLE_NAME, PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../../src/infra/aws/tables.js';
-import { type Emulator, startDynalite, startSqs } from '../../src/infra/local/emulators.js';
 import { keyName, keyType } from '../../src/infra/resources.js';
+import { type SignedEmulators, startSignedEmulators } from '../support/signedEmulators.js';
 
 let home: string;
-let dynamo: Emulator;
-let queues: Emulator;
+let emulators: SignedEmulators;
 let dynamodb: DynamoDBClient;
 let sqs: SQSClient;
 let ports: AwsSagaPorts;
 const now = '2026-03-31T15:00:00.000Z';
 
-const local = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 const zero = 0 as Cents;
 
 async function createTables(client: DynamoDBClient): Promise<void> {
@@ -92,9 +90,10 @@ async function createTables(client: DynamoDBClient): Promise<void> {
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'payroll-ops-dynamo-ports-'));
   vi.stubEnv('PAYROLL_OPS_HOME', home);
-  [dynamo, queues] = await Promise.all([startDynalite(join(home, 'dynamodb')), startSqs()]);
-  dynamodb = new DynamoDBClient({ ...local, endpoint: dynamo.url });
-  sqs = new SQSClient({ ...local, endpoint: queues.url });
+  emulators = await startSignedEmulators(home);
+  const local = { region: LOCAL_REGION, credentials: emulators.credentials, endpoint: emulators.endpoint };
+  dynamodb = new DynamoDBClient(local);
+  sqs = new SQSClient({ ...local, useQueueUrlAsEndpoint: false });
   await createTables(dynamodb);
   for (const queue of PAYROLL_QUEUES) await sqs.send(new CreateQueueCommand({ QueueName: queue.name }));
   ports = createSagaPorts({
@@ -108,7 +107,7 @@ beforeAll(async () => {
 afterAll(async () => {
   dynamodb?.destroy();
   sqs?.destroy();
-  await Promise.all([dynamo?.close(), queues?.close()]);
+  await emulators?.close();
   vi.unstubAllEnvs();
   if (home) await rm(home, { recursive: true, force: true });
 });
@@ -516,7 +515,12 @@ describe('audit records', () => {
 
 describe('SDK errors at the boundary', () => {
   it('turns an unreachable endpoint into a retryable TransientError', async () => {
-    const unreachable = new DynamoDBClient({ ...local, endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const unreachable = new DynamoDBClient({
+      region: LOCAL_REGION,
+      credentials: emulators.credentials,
+      endpoint: 'http://127.0.0.1:9',
+      maxAttempts: 1,
+    });
     const broken = createSagaPorts({ dynamodb: unreachable, sqs, queueUrl: async () => '' });
     try {
       const failure = await broken.runs.getRun('any').catch((error: unknown) => error);

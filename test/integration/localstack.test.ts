@@ -106,7 +106,7 @@ const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => until(
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'payroll-ops-localstack-'));
   host = await startHost({ home, app: testApp });
-  aws = clientsFor({ kind: 'local', endpoints: host.endpoints });
+  aws = clientsFor({ kind: 'local', endpoints: host.endpoints, credentials: host.credentials });
 });
 
 afterAll(async () => {

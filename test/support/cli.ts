@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { parseCents } from '../../src/core/money.js';
 import { readHostRecord } from '../../src/infra/local/hostRecord.js';
-import { isProcessAlive, readLockOwner } from '../../src/infra/local/lock.js';
+import { isProcessAlive, queryHostLock } from '../../src/infra/local/lock.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI_PATH = join(REPO_ROOT, 'dist', 'bin', 'payroll-ops.js');
@@ -115,7 +115,8 @@ export function createCli(options: CliOptions): Cli {
       rememberHost();
       await run(['local', 'stop'], { timeoutMs: 30_000 });
       const home = options.home();
-      for (const pid of [...hostPids, readHostRecord(home)?.pid, readLockOwner(home)?.pid]) {
+      const holder = await queryHostLock(home);
+      for (const pid of [...hostPids, readHostRecord(home)?.pid, holder?.pid]) {
         if (pid !== undefined && pid !== process.pid && isProcessAlive(pid)) process.kill(pid, 'SIGKILL');
       }
     },

@@ -6,6 +6,7 @@ import type { ExecutionPort } from '../../src/core/ports.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
 import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
+import { type LocalCredentials, localCredentials } from '../../src/infra/local/credentials.js';
 import { type HostEndpoints, readHostRecord } from '../../src/infra/local/hostRecord.js';
 
 export interface LocalAttachment {
@@ -15,8 +16,8 @@ export interface LocalAttachment {
   readonly executions: ExecutionPort;
 }
 
-export function attachEndpoints(endpoints: HostEndpoints): LocalAttachment {
-  const clients = clientsFor({ kind: 'local', endpoints });
+export function attachEndpoints(endpoints: HostEndpoints, credentials: LocalCredentials): LocalAttachment {
+  const clients = clientsFor({ kind: 'local', endpoints, credentials });
   return {
     clients,
     ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs }),
@@ -30,5 +31,5 @@ export function attachEndpoints(endpoints: HostEndpoints): LocalAttachment {
 export function attachLocal(home: string): LocalAttachment {
   const host = readHostRecord(home);
   if (!host) throw new Error(`no local host recorded in ${home}`);
-  return attachEndpoints(host.endpoints);
+  return attachEndpoints(host.endpoints, localCredentials(home));
 }

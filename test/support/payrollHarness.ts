@@ -66,7 +66,7 @@ export function reversiblePeriod(now = new Date()): PayPeriod {
 export async function startPayrollHarness(): Promise<PayrollHarness> {
   const home = mkdtempSync(join(tmpdir(), 'payroll-ops-saga-'));
   const host = await startHost({ home, app: payrollApp({ home }), log: () => {} });
-  const { clients, ports, executions } = attachEndpoints(host.endpoints);
+  const { clients, ports, executions } = attachEndpoints(host.endpoints, host.credentials);
   const executionRunning = async (executionArn: string | undefined): Promise<boolean> => {
     if (!executionArn) return false;
     const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));

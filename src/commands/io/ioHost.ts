@@ -1,10 +1,11 @@
 /**
  * The single seam for output: data on stdout, messages on stderr, colour and spinners only on a
  * TTY, prompts only on a TTY. Commands and renderers never touch process.stdout directly.
+ * The spinner and prompt libraries are imported only on a terminal that uses them: a command
+ * in a pipe or CI starts without them.
  */
-import { input } from '@inquirer/prompts';
 import { Chalk, type ChalkInstance } from 'chalk';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import { BadInputError, InterruptedError } from '../../core/errors.js';
 
 export const OutputFormat = { Table: 'table', Json: 'json', Jsonl: 'jsonl' } as const;
@@ -52,6 +53,8 @@ export class IoHost {
     this.style = new Chalk({ level: options.color && this.stderrIsTty ? 1 : 0 });
   }
 
+  private oraModule: Promise<typeof import('ora')> | undefined;
+
   get json(): boolean {
     return this.output !== OutputFormat.Table;
   }
@@ -92,29 +95,53 @@ export class IoHost {
   spinner(text: string): Spinner {
     // A terminal that reports no width (a sizeless pty) would make ora redraw forever: plain lines then.
     const columns = (this.stderr as { columns?: number }).columns ?? 0;
-    if (this.stderrIsTty && this.style.level > 0 && columns > 0) {
-      const spin: Ora = ora({ text, stream: this.stderr as NodeJS.WritableStream }).start();
-      return {
-        update: (next) => {
-          spin.text = next;
-        },
-        succeed: (next) => {
-          spin.succeed(next);
-        },
-        fail: (next) => {
-          spin.fail(next);
-        },
-        stop: () => {
-          spin.stop();
-        },
-      };
-    }
+    if (this.stderrIsTty && this.style.level > 0 && columns > 0) return this.animatedSpinner(text);
     this.info(text);
     return {
       update: () => {},
       succeed: (next) => this.success(next),
       fail: (next) => this.error(next),
       stop: () => {},
+    };
+  }
+
+  /**
+   * An ora spinner that starts once ora is loaded. Ended before that, it prints its last line
+   * plainly: the command may be about to exit, and the line must not be lost.
+   */
+  private animatedSpinner(initial: string): Spinner {
+    let text = initial;
+    let spin: Ora | undefined;
+    let ended = false;
+    this.oraModule ??= import('ora');
+    void this.oraModule.then(({ default: ora }) => {
+      if (!ended) spin = ora({ text, stream: this.stderr as NodeJS.WritableStream }).start();
+    });
+    const end = (animated: (spinner: Ora) => void, plain: () => void) => {
+      ended = true;
+      if (spin) animated(spin);
+      else plain();
+    };
+    return {
+      update: (next) => {
+        text = next;
+        if (spin) spin.text = next;
+      },
+      succeed: (next) =>
+        end(
+          (s) => s.succeed(next),
+          () => this.success(next),
+        ),
+      fail: (next) =>
+        end(
+          (s) => s.fail(next),
+          () => this.error(next),
+        ),
+      stop: () =>
+        end(
+          (s) => s.stop(),
+          () => {},
+        ),
     };
   }
 
@@ -132,6 +159,7 @@ export class IoHost {
     }
     let answer: string;
     try {
+      const { input } = await import('@inquirer/prompts');
       answer = await input(
         { message: `${question} Type ${expected} to confirm:` },
         { output: this.stderr as NodeJS.WritableStream },

@@ -4,14 +4,13 @@
  * through here: item-by-item writes cost a round trip and a conditional check each, which makes a
  * 10,000-employee run several times slower than the storage itself.
  */
-import {
-  BatchWriteCommand,
-  type BatchWriteCommandInput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { BatchWriteCommandInput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../../core/errors.js';
 import { translateAwsError } from './awsErrors.js';
 import { forEachLimited } from './pool.js';
+import { documentsSdk } from './sdk.js';
+
+const { BatchWriteCommand } = documentsSdk;
 
 export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 

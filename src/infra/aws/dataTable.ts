@@ -3,19 +3,14 @@
  * condition held, paginated queries and batch writes. The only place the stores' SDK calls go
  * through, so every SDK error is translated here.
  */
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed, translateAwsError } from './awsErrors.js';
 import { type BatchWriteOptions, batchWrite, type WriteRequest } from './batchWriter.js';
 import type { ItemKey } from './keys.js';
+import { documentsSdk } from './sdk.js';
 import type { GSI1 } from './tables.js';
+
+const { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } = documentsSdk;
 
 export type Item = Record<string, unknown>;
 

@@ -4,13 +4,7 @@
  * The rules of what may be expired live in src/core/idempotencyRules.ts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  ScanCommand,
-  type ScanCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { InfrastructureError } from '../../core/errors.js';
 import {
   IDEMPOTENCY_STATUSES,
@@ -20,7 +14,10 @@ import {
   type StoredIdempotencyRecord,
 } from '../../core/idempotencyRules.js';
 import { isConditionalCheckFailed, translateAwsError } from './awsErrors.js';
+import { documentsSdk } from './sdk.js';
 import { IDEMPOTENCY_TABLE_NAME } from './tables.js';
+
+const { GetCommand, ScanCommand, UpdateCommand } = documentsSdk;
 
 /**
  * The attribute names of the records: Powertools' DynamoDB persistence layer defaults, passed to it
@@ -86,7 +83,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     client: DynamoDBClient,
     private readonly tableName: string = IDEMPOTENCY_TABLE_NAME,
   ) {
-    this.documents = DynamoDBDocumentClient.from(client, {
+    this.documents = documentsSdk.DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true },
     });
   }

@@ -1,7 +1,10 @@
 /** Queue URLs by SQS queue name, looked up once per client and queue (a failed lookup is retried next time). */
-import { GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { InfrastructureError } from '../../core/errors.js';
 import { translateAwsError } from './awsErrors.js';
+import { sqsSdk } from './sdk.js';
+
+const { GetQueueUrlCommand } = sqsSdk;
 
 export type QueueUrlLookup = (queueName: string) => Promise<string>;
 

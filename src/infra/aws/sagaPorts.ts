@@ -4,7 +4,6 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditStore, Clock, SagaPorts } from '../../core/ports.js';
 import type { BatchWriteOptions } from './batchWriter.js';
 import { DataTable } from './dataTable.js';
@@ -21,6 +20,7 @@ import { DynamoRunStore } from './dynamoRunStore.js';
 import { DynamoTimesheetStore } from './dynamoTimesheetStore.js';
 import { DynamoYtdLedger } from './dynamoYtdLedger.js';
 import { type QueueUrlLookup, queueUrlLookup } from './queueUrls.js';
+import { documentsSdk } from './sdk.js';
 import { SqsOutbox } from './sqsOutbox.js';
 import { DATA_TABLE_NAME } from './tables.js';
 
@@ -48,7 +48,7 @@ export function dataTable(options: {
   readonly tableName?: string;
   readonly batch?: BatchWriteOptions;
 }): DataTable {
-  const documents = DynamoDBDocumentClient.from(options.dynamodb, {
+  const documents = documentsSdk.DynamoDBDocumentClient.from(options.dynamodb, {
     marshallOptions: { removeUndefinedValues: true },
   });
   return new DataTable(documents, options.tableName ?? DATA_TABLE_NAME, options.batch);

@@ -1,18 +1,20 @@
 /** ExecutionPort over Step Functions: the run id is the execution name, so a duplicate start is refused by SFN too. */
-import {
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { OperationFailedError } from '../../core/errors.js';
+import type { ExecutionPort, ExecutionStatus } from '../../core/ports.js';
+import { StateMachineName } from '../../core/saga/functions.js';
+import { translateAwsError } from './awsErrors.js';
+import { sfnSdk } from './sdk.js';
+
+const {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
   RedriveExecutionCommand,
-  type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import { OperationFailedError } from '../../core/errors.js';
-import type { ExecutionPort, ExecutionStatus } from '../../core/ports.js';
-import { StateMachineName } from '../../core/saga/functions.js';
-import { translateAwsError } from './awsErrors.js';
+} = sfnSdk;
 
 export function stateMachineArn(region: string, accountId: string, name: string): string {
   return `arn:aws:states:${region}:${accountId}:stateMachine:${name}`;

@@ -4,15 +4,7 @@
  * message once; a redrive sends the chosen messages back to their source queue, then deletes them
  * from the DLQ (a crash between the two leaves a duplicate, which the idempotent consumers absorb).
  */
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageCommand,
-  type Message,
-  type MessageAttributeValue,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import {
   type ConsumerQueue,
   type DeadLetter,
@@ -21,7 +13,15 @@ import {
 } from '../../core/deadLetters.js';
 import { InfrastructureError } from '../../core/errors.js';
 import { translateAwsError } from './awsErrors.js';
+import { sqsSdk } from './sdk.js';
 import { PAYROLL_QUEUES, QUEUE_NAMES } from './tables.js';
+
+const {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} = sqsSdk;
 
 /** Long enough to read a whole DLQ before any message shows again; released right after. */
 const HOLD_SECONDS = 60;

@@ -4,14 +4,17 @@
  * messages (the local ones live in memory); the store cannot, so whatever is still pending is
  * simply published again, and consumers are idempotent.
  */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { BadInputError } from '../../core/errors.js';
 import type { Outbox } from '../../core/ports.js';
 import type { OutboxMessage } from '../../core/saga/records.js';
 import { translateAwsError } from './awsErrors.js';
 import type { DataTable, Item } from './dataTable.js';
 import { gsi1, keys, runIdOfMessage } from './keys.js';
+import { sqsSdk } from './sdk.js';
 import { GSI1, QUEUE_NAMES } from './tables.js';
+
+const { SendMessageCommand } = sqsSdk;
 
 export interface SqsOutboxOptions {
   readonly table: DataTable;

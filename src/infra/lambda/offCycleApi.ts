@@ -67,17 +67,27 @@ function field(request: OffCycleRequest, name: keyof OffCycleRequest, required: 
   return value.trim();
 }
 
+/** The body as a JSON object; `null`, arrays, numbers and text are refused by name. */
+function parseRequest(body: string | undefined): OffCycleRequest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body ?? '');
+  } catch {
+    throw new BadInputError('BAD_REQUEST', 'The request body must be a JSON object; it is not valid JSON.');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+    throw new BadInputError('BAD_REQUEST', `The request body must be a JSON object, not ${kind}.`);
+  }
+  return parsed as OffCycleRequest;
+}
+
 async function startOffCycle(
   deps: OffCycleApiDeps,
   event: ApiEvent,
   context: LambdaContext,
 ): Promise<ApiResponse> {
-  let request: OffCycleRequest;
-  try {
-    request = JSON.parse(event.body ?? '') as OffCycleRequest;
-  } catch {
-    throw new BadInputError('BAD_REQUEST', 'The request body must be a JSON object.');
-  }
+  const request = parseRequest(event.body);
   const employerId = field(request, 'employerId', true) as string;
   const reason = field(request, 'reason', true) as string;
   const payDate = field(request, 'payDate', false);

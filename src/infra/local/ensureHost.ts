@@ -1,14 +1,14 @@
 /**
- * Attach or start: every command on the `local` target attaches to the host recorded in the data
- * folder if it answers on all its endpoints, otherwise starts one detached (its output to
- * host.log, no inherited stdio, unref'd) so that executions outlive the command and neither the
- * command nor CI ever waits on the host.
+ * Attach or start: every command on the `local` target attaches to the host that holds the data
+ * folder's lock (it names its endpoints, see lock.ts), otherwise starts one detached (its output
+ * to host.log, no inherited stdio, unref'd) so that executions outlive the command and neither
+ * the command nor CI ever waits on the host.
  *
  * The host entry is resolved next to this module: hostMain.js when running from dist; under
  * vitest (TypeScript sources) hostMain.ts, loaded with tsx (a dev dependency).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,8 +22,8 @@ import {
   homePaths,
   readHostRecord,
 } from './hostRecord.js';
-import { HEALTH_PATH, probe } from './http.js';
-import { isProcessAlive, liveLockOwner, readLockOwner } from './lock.js';
+import { isProcessAlive, queryHostLock } from './lock.js';
+import { ensurePrivateFolder, PRIVATE_FILE_MODE } from './privateFolder.js';
 
 export interface SpawnOptions {
   /** The app module specifier (`path#export`); default the payroll app. */
@@ -40,19 +40,9 @@ export interface EnsureOptions extends SpawnOptions {
 
 const READY_TIMEOUT_MS = 30_000;
 
-/** The recorded host if its process lives and every endpoint answers, as that same host. */
+/** The folder's host, as the holder of its lock tells it, once it serves. */
 export async function findRunningHost(home: string): Promise<HostRecord | undefined> {
-  const record = readHostRecord(home);
-  if (!record || !isProcessAlive(record.pid)) return undefined;
-  const { endpoints } = record;
-  const [api, sfn, dynamodb, sqs] = await Promise.all([
-    probe(`${endpoints.api}${HEALTH_PATH}`),
-    probe(`${endpoints.stepfunctions}${HEALTH_PATH}`),
-    probe(`${endpoints.dynamodb}/`),
-    probe(`${endpoints.sqs}/health`),
-  ]);
-  const samePid = (answer: unknown) => (answer as { pid?: unknown } | undefined)?.pid === record.pid;
-  return samePid(api) && samePid(sfn) && dynamodb !== undefined && sqs !== undefined ? record : undefined;
+  return (await queryHostLock(home))?.record;
 }
 
 function hostEntryArgs(): string[] {
@@ -66,8 +56,8 @@ function hostEntryArgs(): string[] {
 
 /** Starts a host process detached from this one; its output goes to host.log. */
 export function spawnDetachedHost(home: string, options: SpawnOptions = {}): ChildProcess {
-  mkdirSync(home, { recursive: true });
-  const logFd = openSync(homePaths(home).log, 'a');
+  ensurePrivateFolder(home);
+  const logFd = openSync(homePaths(home).log, 'a', PRIVATE_FILE_MODE);
   const idle = options.idleShutdownMs ?? DEFAULT_IDLE_SHUTDOWN_MS;
   try {
     const child = spawn(
@@ -90,19 +80,31 @@ export function spawnDetachedHost(home: string, options: SpawnOptions = {}): Chi
   }
 }
 
-function logTail(home: string, lines = 5): string {
+const logSize = (home: string): number => statSync(homePaths(home).log, { throwIfNoEntry: false })?.size ?? 0;
+
+/**
+ * Why the host could not start, as it said in its log after `offset` (what earlier hosts wrote is
+ * not its story): the host writes one `could not start:` line; anything else (a crash of Node
+ * itself) is summed up by its last line, never a stack trace.
+ */
+function startFailure(home: string, offset: number): string {
+  let lines: string[];
   try {
-    return readFileSync(homePaths(home).log, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    lines = readFileSync(homePaths(home).log).subarray(offset).toString('utf8').trimEnd().split('\n');
   } catch {
     return '';
   }
+  const reported = lines.findLast((line) => line.includes('] could not start: '));
+  if (reported) return reported.slice(reported.indexOf('] could not start: ') + '] could not start: '.length);
+  const meaningful = lines.filter((line) => line.trim() !== '' && !/^\s+at |^Node\.js v|^\s*\^+$/.test(line));
+  return meaningful.at(-1)?.trim() ?? '';
 }
 
-function notReady(home: string, why: string): InfrastructureError {
-  const tail = logTail(home);
+function notReady(home: string, why: string, logOffset: number): InfrastructureError {
+  const reason = startFailure(home, logOffset);
   return new InfrastructureError(
     'LOCAL_HOST_NOT_READY',
-    `The local host ${why}; see its log ${homePaths(home).log}${tail ? `:\n${tail}` : '.'}`,
+    `The local host ${why}${reason ? `: ${reason.replace(/\.$/, '')}` : ''}; its log is ${homePaths(home).log}.`,
     { details: { log: homePaths(home).log } },
   );
 }
@@ -114,54 +116,51 @@ export async function ensureLocalHost(home: string, options: EnsureOptions = {})
   const deadline = Date.now() + (options.timeoutMs ?? READY_TIMEOUT_MS);
   let child: ChildProcess | undefined;
   let exitCode: number | null | undefined;
+  let logOffset = 0;
   while (Date.now() < deadline) {
     // Another process may be starting a host already: then wait for it rather than compete.
-    if (!liveLockOwner(home) && (child === undefined || exitCode !== undefined)) {
-      if (child !== undefined) throw notReady(home, `exited (code ${exitCode}) before it was ready`);
+    const holder = await queryHostLock(home);
+    if (holder?.record) return holder.record.endpoints;
+    if (!holder && (child === undefined || exitCode !== undefined)) {
+      if (child !== undefined)
+        throw notReady(home, `exited (code ${exitCode}) before it was ready`, logOffset);
+      logOffset = logSize(home);
       child = spawnDetachedHost(home, options);
       child.once('exit', (code) => {
         exitCode = code;
       });
     }
     await sleep(100);
-    const ready = await findRunningHost(home);
-    if (ready) return ready.endpoints;
   }
   throw notReady(
     home,
     `did not become ready within ${Math.round((options.timeoutMs ?? READY_TIMEOUT_MS) / 1000)} s`,
+    logOffset,
   );
 }
 
 export interface StopResult {
   /** The pid that was stopped; absent when no host was running. */
   readonly pid?: number;
-  /** Records left by a host that died without cleaning up (SIGKILL) were removed. */
+  /** The record left by a host that died without cleaning up (SIGKILL) was removed. */
   readonly cleanedStale: boolean;
 }
 
-/** Removes host.json and host.lock when the process they name is dead. */
-export function cleanStaleRecords(home: string): boolean {
-  const paths = homePaths(home);
-  let cleaned = false;
-  const record = readHostRecord(home);
-  if (record && !isProcessAlive(record.pid)) {
-    rmSync(paths.record, { force: true });
-    cleaned = true;
-  }
-  const owner = readLockOwner(home);
-  if (owner && !isProcessAlive(owner.pid)) {
-    rmSync(paths.lock, { force: true });
-    cleaned = true;
-  }
-  return cleaned;
+/** Removes host.json when no host holds the folder: it describes a host that is gone. */
+export async function cleanStaleRecords(home: string): Promise<boolean> {
+  if (!readHostRecord(home) || (await queryHostLock(home))) return false;
+  rmSync(homePaths(home).record, { force: true });
+  return true;
 }
 
-/** SIGTERMs the folder's host and waits for it to exit (SIGKILL after the timeout), then cleans up. */
+/**
+ * SIGTERMs the host holding the folder's lock (whatever host.json says, or whether it exists) and
+ * waits for it to exit (SIGKILL after the timeout), then cleans up.
+ */
 export async function stopLocalHost(home: string, timeoutMs = 15_000): Promise<StopResult> {
-  const owner = liveLockOwner(home) ?? readHostRecord(home);
-  if (!owner || !isProcessAlive(owner.pid)) return { cleanedStale: cleanStaleRecords(home) };
-  const { pid } = owner;
+  const holder = await queryHostLock(home);
+  if (!holder) return { cleanedStale: await cleanStaleRecords(home) };
+  const { pid } = holder;
   try {
     process.kill(pid, 'SIGTERM');
   } catch (error) {
@@ -178,5 +177,5 @@ export async function stopLocalHost(home: string, timeoutMs = 15_000): Promise<S
     }
     await sleep(50);
   }
-  return { pid, cleanedStale: cleanStaleRecords(home) };
+  return { pid, cleanedStale: await cleanStaleRecords(home) };
 }

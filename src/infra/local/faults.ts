@@ -53,19 +53,23 @@ export function faultsPath(home: string): string {
 export function parseFaultAssignments(assignments: readonly string[]): FaultPlan {
   const plan: Partial<Record<FaultTarget, FaultMode>> = {};
   for (const assignment of assignments) {
-    const [target = '', mode = '', ...rest] = assignment.split('=');
+    // The target ends at the first '='; everything after it is the mode, judged on its own.
+    const equals = assignment.indexOf('=');
+    const target = equals < 0 ? assignment : assignment.slice(0, equals);
+    const mode = equals < 0 ? undefined : assignment.slice(equals + 1);
     const isStep = (FORWARD_STEPS as readonly string[]).includes(target);
-    if ((!isStep && target !== BANK) || rest.length > 0) {
+    if (!isStep && target !== BANK) {
       throw new BadInputError(
         'BAD_FAULT_TARGET',
         `Fault ${assignment}: ${target || '(empty)'} is not a step; use one of ${[...FORWARD_STEPS, BANK].join(', ')} as STEP=MODE.`,
       );
     }
     const allowed = isStep ? STEP_MODES : BANK_MODES;
-    if (!(allowed as readonly string[]).includes(mode)) {
+    if (mode === undefined || !(allowed as readonly string[]).includes(mode)) {
+      const given = mode === undefined ? 'no mode' : mode === '' ? 'an empty mode' : `mode ${mode}`;
       throw new BadInputError(
         'BAD_FAULT_MODE',
-        `Fault ${assignment}: mode must be one of ${allowed.join(', ')} for ${target}.`,
+        `Fault ${assignment}: ${given} is not a fault mode for ${target}; use one of ${allowed.join(', ')} (e.g. ${target}=${allowed[0]}).`,
       );
     }
     plan[target as FaultTarget] = mode as FaultMode;

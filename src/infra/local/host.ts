@@ -1,18 +1,22 @@
 /**
- * The embedded local stack: one process owns one data folder and serves DynamoDB (dynalite),
- * SQS (fauxqs), Step Functions, and an HTTP API on 127.0.0.1, runs the app's handlers in-process
- * (Lambda), its SQS pollers (event source mappings) and its schedules (EventBridge Scheduler).
- * On start it recovers: executions that were RUNNING are redriven, pending work is re-enqueued.
+ * The embedded local stack: one process owns one data folder (lock.ts) and serves DynamoDB
+ * (dynalite), SQS (fauxqs) and Step Functions behind one signature-checking front (front.ts),
+ * and an HTTP API, on 127.0.0.1; runs the app's handlers in-process (Lambda), its SQS pollers
+ * (event source mappings) and its schedules (EventBridge Scheduler). Everything it writes is
+ * private to the folder's owner. On start it recovers: executions that were RUNNING are
+ * redriven, pending work is re-enqueued.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { describeError } from '../../core/errors.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
 import type { LocalApp } from '../resources.js';
 import { ActivityTracker, INTERNAL_USER_AGENT } from './activity.js';
 import { createApiServer } from './api.js';
 import { type AppRef, loadApp } from './appLoader.js';
-import { type Emulator, startDynalite, startSqs } from './emulators.js';
+import { AwsService } from './authErrors.js';
+import { type LocalCredentials, localCredentials } from './credentials.js';
+import { type Emulator, startDynalite, startSqs, stepFunctionsEmulator } from './emulators.js';
+import { createFront } from './front.js';
 import {
   apiToken,
   type HostEndpoints,
@@ -22,11 +26,12 @@ import {
   removeHostRecord,
   writeHostRecord,
 } from './hostRecord.js';
-import { closeServer, HEALTH_PATH, listenLoopback, urlOf } from './http.js';
+import { closeServer, listenLoopback, urlOf } from './http.js';
 import { setLambdaEnvironment } from './lambdaEnvironment.js';
 import { lambdaInvoker } from './lambdaRuntime.js';
 import { acquireHomeLock, type HomeLock } from './lock.js';
 import { type Pollers, startPollers } from './pollers.js';
+import { ensurePrivateFolder, PRIVATE_DIR_MODE, usePrivateUmask } from './privateFolder.js';
 import { type Provisioned, provision } from './provision.js';
 import { type Scheduler, startScheduler } from './scheduler.js';
 import { createStepFunctionsService, type StepFunctionsService } from './stepfunctions/index.js';
@@ -50,6 +55,8 @@ export interface RunningHost {
   readonly record: HostRecord;
   readonly endpoints: HostEndpoints;
   readonly apiToken: string;
+  /** The data folder's credentials: every request to the endpoints must be signed with them. */
+  readonly credentials: LocalCredentials;
   readonly provisioned: Provisioned;
   readonly recovered: Recovered;
   /** Stops everything, removes host.json and releases the folder. Idempotent. */
@@ -69,20 +76,6 @@ async function closeAll(closers: Closer[], log: (line: string) => void): Promise
       log(`while stopping: ${describeError(error)}`);
     }
   }
-}
-
-function stepFunctionsServer(service: StepFunctionsService, pid: number): Server {
-  return createServer((req, res) => {
-    if (req.url === HEALTH_PATH) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok', pid }));
-      return;
-    }
-    Promise.resolve(service.handle(req, res)).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
-  });
 }
 
 /**
@@ -114,15 +107,22 @@ async function recover(
   return { executions, reenqueued };
 }
 
+/** How long requests in flight through the front may take to finish when the host stops. */
+const DRAIN_MS = 3_000;
+
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const { home } = options;
   const log = options.log ?? (() => {});
-  const lock: HomeLock = await acquireHomeLock(home);
+  // Everything the host writes (LevelDB, history, artifacts, logs) is born private to its owner.
+  usePrivateUmask();
+  ensurePrivateFolder(home, (message) => log(`warning: ${message}`));
+  const credentials = localCredentials(home);
+  const lock: HomeLock = await acquireHomeLock(home, credentials);
   const closers: Closer[] = [() => lock.release()];
   const activity = new ActivityTracker();
   try {
     const paths = homePaths(home);
-    mkdirSync(paths.dynamodb, { recursive: true });
+    mkdirSync(paths.dynamodb, { recursive: true, mode: PRIVATE_DIR_MODE });
     const token = apiToken(home);
     const app = await loadApp(options.app, { home });
     const invoke = lambdaInvoker(app);
@@ -140,28 +140,36 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       onError: (error) => log(`step functions: ${describeError(error)}`),
     });
     closers.push(() => stepFunctions.close());
-    const sfnServer = stepFunctionsServer(stepFunctions, process.pid);
-    const sfnPort = await listenLoopback(sfnServer);
-    closers.push(() => closeServer(sfnServer));
-    const apiServer = createApiServer({
-      routes: app.api?.routes ?? [],
-      token,
-      invoke,
-      pid: process.pid,
+    const front = createFront({
+      credentials,
+      services: {
+        [AwsService.DynamoDB]: dynamodb,
+        [AwsService.Sqs]: sqs,
+        [AwsService.StepFunctions]: stepFunctionsEmulator(stepFunctions),
+      },
       log,
     });
+    const frontPort = await listenLoopback(front);
+    closers.push(() => closeServer(front, DRAIN_MS));
+    // Closed before the front (closers run in reverse): long polls in flight are answered at once
+    // instead of holding the front's drain for their 20 s.
+    closers.push(() => sqs.close());
+    const apiServer = createApiServer({ routes: app.api?.routes ?? [], token, invoke, log });
     const apiPort = await listenLoopback(apiServer);
     closers.push(() => closeServer(apiServer));
-    for (const server of [dynamodb.server, sqs.server, sfnServer, apiServer]) activity.watch(server);
+    for (const server of [front, apiServer]) activity.watch(server);
 
     const endpoints: HostEndpoints = {
-      dynamodb: dynamodb.url,
-      sqs: sqs.url,
-      stepfunctions: urlOf(sfnPort),
+      dynamodb: urlOf(frontPort),
+      sqs: urlOf(frontPort),
+      stepfunctions: urlOf(frontPort),
       api: urlOf(apiPort),
     };
-    setLambdaEnvironment(endpoints);
-    const internal: AwsClients = clientsFor({ kind: 'local', endpoints }, { userAgent: INTERNAL_USER_AGENT });
+    setLambdaEnvironment(endpoints, credentials);
+    const internal: AwsClients = clientsFor(
+      { kind: 'local', endpoints, credentials },
+      { userAgent: INTERNAL_USER_AGENT },
+    );
     closers.push(() => internal.destroy());
 
     const provisioned = await provision(internal, app);
@@ -187,6 +195,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       endpoints,
     };
     writeHostRecord(home, record);
+    lock.publish(record);
 
     let stopping: Promise<void> | undefined;
     let resolveStopped!: (reason: string) => void;
@@ -217,15 +226,40 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       closers.push(() => clearInterval(timer));
     }
     // Runs first on stop: no client should attach to a host that is going away.
-    closers.push(() => removeHostRecord(home, process.pid));
+    closers.push(() => {
+      lock.publish(undefined);
+      removeHostRecord(home, process.pid);
+    });
     log(
-      `ready: pid ${process.pid}, data ${home}, dynamodb ${endpoints.dynamodb}, sqs ${endpoints.sqs}, ` +
-        `stepfunctions ${endpoints.stepfunctions}, api ${endpoints.api}` +
+      `ready: pid ${process.pid}, data ${home}, aws endpoint (dynamodb, sqs, stepfunctions) ${endpoints.dynamodb}, ` +
+        `api ${endpoints.api}` +
         (idleMs === undefined ? '' : `, idle shutdown after ${Math.round(idleMs / 1000)} s`),
     );
-    return { record, endpoints, apiToken: token, provisioned, recovered, stop, stopped };
+    return { record, endpoints, apiToken: token, credentials, provisioned, recovered, stop, stopped };
   } catch (error) {
     await closeAll(closers, log);
     throw error;
   }
+}
+
+/**
+ * For a process that is a host (hostMain, `local start`): an error nothing caught (an emulator
+ * throwing out of a callback, say on a storage failure) is logged on one line and stops the host
+ * with exit code 1, instead of Node printing a stack trace and dying with the data folder in use.
+ */
+export function stopOnUncaughtErrors(host: RunningHost, log: (line: string) => void): () => void {
+  const firstLine = (error: unknown) => describeError(error).split('\n')[0];
+  const onError = (error: unknown) => {
+    log(`internal error: ${firstLine(error)}; stopping`);
+    process.exitCode = 1;
+    void host.stop('internal error');
+  };
+  // A promise nobody awaited failed; the host itself is fine.
+  const onRejection = (reason: unknown) => log(`unhandled rejection: ${firstLine(reason)}`);
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onRejection);
+  return () => {
+    process.off('uncaughtException', onError);
+    process.off('unhandledRejection', onRejection);
+  };
 }

@@ -5,13 +5,15 @@
  */
 import { parseArgs } from 'node:util';
 import { describeError } from '../../core/errors.js';
-import { startHost } from './host.js';
+import { startHost, stopOnUncaughtErrors } from './host.js';
 import { HostMode } from './hostRecord.js';
+import { usePrivateUmask } from './privateFolder.js';
 
 const log = (line: string) =>
   process.stdout.write(`${new Date().toISOString()} [host ${process.pid}] ${line}\n`);
 
 async function main(): Promise<number> {
+  usePrivateUmask();
   const { values } = parseArgs({
     options: {
       home: { type: 'string' },
@@ -27,6 +29,12 @@ async function main(): Promise<number> {
   const idle = values['idle-ms'] === undefined ? undefined : Number(values['idle-ms']);
   const mode = values.mode === HostMode.Detached ? HostMode.Detached : HostMode.OnDemand;
   let host: Awaited<ReturnType<typeof startHost>>;
+  // Until the host runs, anything thrown from a callback is a failure to start, said in one line.
+  const failedToStart = (error: unknown) => {
+    log(`could not start: ${describeError(error).split('\n')[0]}`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', failedToStart);
   try {
     host = await startHost({
       home: values.home,
@@ -36,15 +44,18 @@ async function main(): Promise<number> {
       log,
     });
   } catch (error) {
-    log(`could not start: ${describeError(error)}`);
+    // One line: the CLI that started this host repeats it to the operator.
+    log(`could not start: ${describeError(error).split('\n')[0]}`);
     return 1;
+  } finally {
+    process.off('uncaughtException', failedToStart);
   }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => void host.stop(`received ${signal}`));
   }
-  process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${describeError(reason)}`));
+  stopOnUncaughtErrors(host, log);
   await host.stopped;
-  return 0;
+  return typeof process.exitCode === 'number' ? process.exitCode : 0;
 }
 
 const code = await main();

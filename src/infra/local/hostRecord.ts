@@ -1,12 +1,14 @@
 /**
- * What the host publishes in its data folder so other processes can find it: `host.json` with
- * the endpoints, the pid and the start time, written atomically (temp file + rename) so a reader
- * never sees half a record.
+ * What the host publishes about itself. The lock (lock.ts) is the authority: it answers with this
+ * record for as long as the host lives. `host.json` holds a copy for people and scripts (jq),
+ * written atomically (temp file + rename, mode 0600) so a reader never sees half a record;
+ * deleting it changes nothing for the host or the CLI.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** DynamoDB, SQS and Step Functions share one signed front; the API has its own port and token. */
 export interface HostEndpoints {
   readonly dynamodb: string;
   readonly sqs: string;
@@ -33,7 +35,6 @@ export interface HostRecord {
 export const homePaths = (home: string) =>
   ({
     record: join(home, 'host.json'),
-    lock: join(home, 'host.lock'),
     log: join(home, 'host.log'),
     apiToken: join(home, 'api-token'),
     dynamodb: join(home, 'dynamodb'),
@@ -43,7 +44,7 @@ export const homePaths = (home: string) =>
 export function writeHostRecord(home: string, record: HostRecord): void {
   const path = homePaths(home).record;
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(temp, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   renameSync(temp, path);
 }
 

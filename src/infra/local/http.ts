@@ -1,10 +1,84 @@
-/** Small HTTP helpers for the host's servers: loopback-only listening, prompt closing, probing. */
-import type { Server } from 'node:http';
+/** Small HTTP helpers for the host's servers: limits, loopback-only listening, prompt closing. */
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { InfrastructureError } from '../../core/errors.js';
 
 export const LOOPBACK = '127.0.0.1';
-/** Answered by the host's own servers (Step Functions, API) without authentication. */
+/** Answered by the host's servers without authentication, with nothing but "ok". */
 export const HEALTH_PATH = '/_payroll-ops/health';
+
+/**
+ * Limits against clients that never finish a request (slowloris) or send too much: the whole
+ * header must arrive within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS,
+ * and both are checked every second rather than Node's default 30 s.
+ */
+export const ServerLimits = {
+  headersTimeoutMs: 5_000,
+  requestTimeoutMs: 30_000,
+  maxHeaderBytes: 16 * 1024,
+  checkIntervalMs: 1_000,
+  keepAliveTimeoutMs: 5_000,
+} as const;
+
+const STATUS_OF_CLIENT_ERROR: Readonly<Record<string, string>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+};
+
+/**
+ * A request Node cannot parse (a malformed request line, bad headers, too large headers) or that
+ * timed out gets a status line and the connection closes, instead of hanging.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+    const status = STATUS_OF_CLIENT_ERROR[error.code ?? ''] ?? '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  } else {
+    socket.destroy();
+  }
+}
+
+/** An HTTP server with the limits above; every unparseable request is answered and closed. */
+export function createLimitedServer(listener: RequestListener): Server {
+  const server = createServer(
+    {
+      headersTimeout: ServerLimits.headersTimeoutMs,
+      requestTimeout: ServerLimits.requestTimeoutMs,
+      maxHeaderSize: ServerLimits.maxHeaderBytes,
+      connectionsCheckingInterval: ServerLimits.checkIntervalMs,
+    },
+    listener,
+  );
+  server.keepAliveTimeout = ServerLimits.keepAliveTimeoutMs;
+  server.on('clientError', answerClientError);
+  return server;
+}
+
+/** A body over the limit: not read further; the caller answers 413 and closes the connection. */
+export const TOO_LARGE = 'too-large' as const;
+
+/** The request body, or TOO_LARGE as soon as its declared or received size passes `maxBytes`. */
+export function readLimitedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | typeof TOO_LARGE> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
+      resolve(TOO_LARGE);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        req.removeAllListeners('data');
+        resolve(TOO_LARGE);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
 
 /** Listens on 127.0.0.1 only (never on the network), on a free port unless one is given. */
 export function listenLoopback(server: Server, port = 0): Promise<number> {
@@ -20,11 +94,9 @@ export function listenLoopback(server: Server, port = 0): Promise<number> {
   });
 }
 
-/** Closes a server without waiting for idle keep-alive connections of clients to time out. */
 /**
  * Stops accepting connections and closes idle ones; requests in flight get `graceMs` to finish
- * before their connections are cut. dynalite closes LevelDB when its server closes, and a request
- * cut mid-write would otherwise throw "Database is closed" out of its callback.
+ * before their connections are cut.
  */
 export function closeServer(server: Server, graceMs = 0): Promise<void> {
   return new Promise((resolve) => {
@@ -42,19 +114,3 @@ export function closeServer(server: Server, graceMs = 0): Promise<void> {
 }
 
 export const urlOf = (port: number): string => `http://${LOOPBACK}:${port}`;
-
-/** GETs a URL with a short timeout; the parsed JSON (or text) on 2xx, undefined on anything else. */
-export async function probe(url: string, timeoutMs = 1_500): Promise<unknown> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) return undefined;
-    const text = await response.text();
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return text;
-    }
-  } catch {
-    return undefined;
-  }
-}

@@ -4,17 +4,23 @@
  * that builds `new DynamoDBClient({})` reaches the local emulators here and the real services
  * on AWS, with the same code.
  */
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../aws/clients.js';
+import { LOCAL_REGION } from '../aws/clients.js';
+import type { LocalCredentials } from './credentials.js';
 import type { HostEndpoints } from './hostRecord.js';
 
-export function setLambdaEnvironment(endpoints: HostEndpoints, env: NodeJS.ProcessEnv = process.env): void {
+/** The handlers sign with the data folder's credentials, as the CLI does: the front checks them. */
+export function setLambdaEnvironment(
+  endpoints: HostEndpoints,
+  credentials: LocalCredentials,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;
   env.AWS_ENDPOINT_URL_SQS = endpoints.sqs;
   env.AWS_ENDPOINT_URL_SFN = endpoints.stepfunctions;
   env.AWS_REGION = LOCAL_REGION;
   env.AWS_DEFAULT_REGION = LOCAL_REGION;
-  env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+  env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
+  env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   delete env.AWS_SESSION_TOKEN;
   delete env.AWS_PROFILE;
 }

@@ -6,17 +6,15 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { describeError } from '../../core/errors.js';
 import { LOCAL_REGION } from '../aws/clients.js';
+import { sqsSdk } from '../aws/sdk.js';
 import type { EventSourceMappingSpec } from '../resources.js';
 import type { ActivityTracker } from './activity.js';
 import type { LambdaInvoker } from './lambdaRuntime.js';
+
+const { DeleteMessageBatchCommand, ReceiveMessageCommand } = sqsSdk;
 
 export interface PollerDeps {
   readonly sqs: SQSClient;

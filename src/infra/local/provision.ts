@@ -3,23 +3,11 @@
  * disk, so usually there already; missing GSIs are added), queues with their DLQs and redrive
  * policies (in memory, so always new), and state machines (created or updated to the definition).
  */
-import {
-  type AttributeDefinition,
-  CreateTableCommand,
-  DescribeTableCommand,
-  type DynamoDBClient,
-  type KeySchemaElement,
-  ResourceNotFoundException,
-  UpdateTableCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
-  CreateStateMachineCommand,
-  ListStateMachinesCommand,
-  type SFNClient,
-  UpdateStateMachineCommand,
-} from '@aws-sdk/client-sfn';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { AttributeDefinition, DynamoDBClient, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID } from '../aws/clients.js';
+import { dynamodbSdk, sfnSdk, sqsSdk } from '../aws/sdk.js';
 import {
   type IndexSpec,
   type KeyAttribute,
@@ -29,6 +17,11 @@ import {
   type StateMachineSpec,
   type TableSpec,
 } from '../resources.js';
+
+const { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTableCommand } =
+  dynamodbSdk;
+const { CreateStateMachineCommand, ListStateMachinesCommand, UpdateStateMachineCommand } = sfnSdk;
+const { CreateQueueCommand, GetQueueAttributesCommand } = sqsSdk;
 
 export interface QueueAddress {
   readonly url: string;

@@ -1,10 +1,14 @@
 /** What `payroll-ops local status` reports: the running host and what it holds. */
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListExecutionsCommand, ListStateMachinesCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { clientsFor } from '../aws/clients.js';
+import { dynamodbSdk, sfnSdk, sqsSdk } from '../aws/sdk.js';
+import { localCredentials } from './credentials.js';
 import { findRunningHost } from './ensureHost.js';
 import type { HostEndpoints, HostMode } from './hostRecord.js';
+
+const { ListTablesCommand } = dynamodbSdk;
+const { ListExecutionsCommand, ListStateMachinesCommand } = sfnSdk;
+const { ListQueuesCommand } = sqsSdk;
 
 export interface LocalCounts {
   readonly tables: number;
@@ -52,7 +56,11 @@ async function countExecutions(sfn: SFNClient): Promise<number> {
 export async function localStatus(home: string, now = Date.now()): Promise<LocalStatus> {
   const record = await findRunningHost(home);
   if (!record) return { running: false, home };
-  const clients = clientsFor({ kind: 'local', endpoints: record.endpoints });
+  const clients = clientsFor({
+    kind: 'local',
+    endpoints: record.endpoints,
+    credentials: localCredentials(home),
+  });
   try {
     const [tables, queues, executions] = await Promise.all([
       clients.dynamodb.send(new ListTablesCommand({})).then((out) => out.TableNames?.length ?? 0),

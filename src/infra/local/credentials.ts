@@ -1,0 +1,93 @@
+/**
+ * The data folder's AWS credentials: the local endpoints verify every request's Signature V4
+ * against them, so only someone who can read the folder (its owner) can talk to the stack. They
+ * are generated on first use into `credentials` (mode 0600) and never leave the folder except
+ * through `payroll-ops local env`, which prints them for the owner's own shell.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InfrastructureError } from '../../core/errors.js';
+import { ensurePrivateFolder, PRIVATE_FILE_MODE } from './privateFolder.js';
+
+export interface LocalCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export const credentialsPath = (home: string): string => join(home, 'credentials');
+
+/** Shaped like AWS's (AKIA + 16, 40 characters), so tools that check the shape accept them. */
+function generate(): LocalCredentials {
+  const id = randomBytes(10).toString('hex').toUpperCase().slice(0, 16);
+  return {
+    accessKeyId: `AKIA${id}`,
+    secretAccessKey: randomBytes(30).toString('base64').replaceAll('+', 'P').replaceAll('/', 'S'),
+  };
+}
+
+function parse(text: string): LocalCredentials | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LocalCredentials>;
+    if (typeof value.accessKeyId === 'string' && typeof value.secretAccessKey === 'string') {
+      return { accessKeyId: value.accessKeyId, secretAccessKey: value.secretAccessKey };
+    }
+  } catch {
+    // not credentials: reported below
+  }
+  return undefined;
+}
+
+function read(path: string): LocalCredentials | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new InfrastructureError('LOCAL_CREDENTIALS', `Cannot read the local credentials ${path}.`, {
+      cause: error,
+    });
+  }
+  const credentials = parse(text);
+  if (!credentials) {
+    throw new InfrastructureError(
+      'LOCAL_CREDENTIALS',
+      `${path} does not hold local credentials; delete it (with no host running) to generate new ones.`,
+    );
+  }
+  return credentials;
+}
+
+/**
+ * The folder's credentials, created on first use. Two processes creating them at once agree: the
+ * file appears at once and complete (a hard link of a finished temporary file, which fails if
+ * the other process was first), and the loser reads the winner's.
+ */
+export function localCredentials(home: string): LocalCredentials {
+  const path = credentialsPath(home);
+  let credentials = read(path);
+  if (!credentials) {
+    ensurePrivateFolder(home);
+    const fresh = generate();
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(fresh, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+    try {
+      linkSync(temp, path);
+      credentials = fresh;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      credentials = read(path);
+    } finally {
+      rmSync(temp, { force: true });
+    }
+    if (!credentials) {
+      throw new InfrastructureError('LOCAL_CREDENTIALS', `Cannot create the local credentials ${path}.`);
+    }
+  }
+  return credentials;
+}
+
+/** A key for another purpose, derived from the folder's secret (so one secret guards everything). */
+export function derivedKey(credentials: LocalCredentials, purpose: string): Buffer {
+  return createHmac('sha256', credentials.secretAccessKey).update(`payroll-ops:${purpose}`).digest();
+}
