@@ -40,6 +40,17 @@ export interface OffCyclePayments {
 export const MAX_PAYMENTS = 100_000;
 export const MAX_PAYMENT_AMOUNT = 10_000_000_000 as Cents;
 
+/** The message for an amount over MAX_PAYMENT_AMOUNT, shown as the operator wrote it. */
+export function overLimitProblem(amountText: string): string {
+  return `${amountText} is over the ${formatCentsGrouped(MAX_PAYMENT_AMOUNT)} limit for one payment; split it across runs.`;
+}
+
+/** Whole digits past what parseCents reads (13): a plain decimal that long is over the cap, not malformed. */
+export function isOverlongDecimal(text: string): boolean {
+  const match = /^(\d+)(?:\.\d{1,2})?$/.exec(text);
+  return match !== null && match[1]!.replace(/^0+(?=\d)/, '').length > 13;
+}
+
 /** A payment's fields, named as the caller's input names them (CSV column or JSON key). */
 export type PaymentField = 'employeeId' | 'amount' | 'kind';
 
@@ -92,11 +103,7 @@ export class PaymentsCollector {
       );
     }
     if (amount > MAX_PAYMENT_AMOUNT) {
-      throw site.fail(
-        'amount',
-        `${formatCentsGrouped(amount)} is over the ${formatCentsGrouped(MAX_PAYMENT_AMOUNT)} limit for one payment; split it across runs.`,
-        'AMOUNT_TOO_LARGE',
-      );
+      throw site.fail('amount', overLimitProblem(formatCentsGrouped(amount)), 'AMOUNT_TOO_LARGE');
     }
     if (this.options.isEmployee !== undefined && !this.options.isEmployee(employeeId)) {
       throw site.fail(
