@@ -4,6 +4,7 @@
  * withheld by the optional flat-rate method. Pure, like computePayslip, and exact for any amount:
  * every figure rounds to the cent, half up, once.
  */
+import { isIsoDate } from '../bankingDays.js';
 import { BadInputError } from '../errors.js';
 import { applyRate, type Cents } from '../money.js';
 import type { OffCyclePayment } from '../offCyclePayments.js';
@@ -59,6 +60,9 @@ export function computeSupplementalPayslip(
   tables: TaxTables,
 ): SupplementalPayslipAmounts {
   const { employee, payments, ytd, payDate } = input;
+  if (!isIsoDate(payDate)) {
+    throw new BadInputError('PAY_DATE_INVALID', `Pay date ${payDate} is not a date in the form YYYY-MM-DD.`);
+  }
   const taxYear = Number(payDate.slice(0, 4));
   if (taxYear !== tables.taxYear) {
     throw new BadInputError(

@@ -288,6 +288,15 @@ describe('computeSupplementalPayslip: refused input', () => {
     ).toThrow(/Pay date 2025-12-31 is in tax year 2025 but the tax tables given are for 2026/);
   });
 
+  test('a pay date that is not a date', () => {
+    expect(() =>
+      computeSupplementalPayslip(
+        { employee: PERSON, payments: [pay(1)], ytd: ytd(), payDate: '2026-02-30' },
+        T2026,
+      ),
+    ).toThrow('Pay date 2026-02-30 is not a date in the form YYYY-MM-DD.');
+  });
+
   test("another employee's payment", () => {
     const other: OffCyclePayment = { employeeId: 'E0002', amount: dollars(10), kind: 'bonus' };
     expect(() => slip([other])).toThrow(BadInputError);
