@@ -24,8 +24,6 @@ import {
 } from './offCyclePayments.js';
 
 const FIELDS: readonly PaymentField[] = ['employeeId', 'amount', 'kind'];
-// parseCents alone would also do; the pattern keeps the accepted form visible here.
-const PLAIN_DECIMAL = /^\d+(?:\.\d{1,2})?$/;
 
 /** `source` names the body field in messages (`payments` unless told). */
 export function validatePayments(
@@ -124,7 +122,8 @@ function amountFrom(value: unknown, fail: Fail): Cents {
     );
 
   if (isOverlongDecimal(text)) throw fail('amount', overLimitProblem(text), 'AMOUNT_TOO_LARGE');
-  const cents = PLAIN_DECIMAL.test(text) ? parseCents(text) : undefined;
+  // parseCents takes exactly a plain decimal with at most two places (no sign, spaces or exponent).
+  const cents = parseCents(text);
   if (cents === undefined) throw fail('amount', amountProblem(text, typeof value === 'number'), 'BAD_AMOUNT');
   return cents;
 }
