@@ -64,6 +64,34 @@ export function bankingDaysBetween(a: IsoDate, b: IsoDate): number {
   return sign * count;
 }
 
+/** The date n calendar days after `date` (before it when n is negative). */
+export function addCalendarDays(date: IsoDate, n: number): IsoDate {
+  if (!Number.isSafeInteger(n)) {
+    throw new BadInputError('DAYS_INVALID', `A number of days must be a whole number, got ${n}.`);
+  }
+  return fromDayNumber(toDayNumber(date) + n);
+}
+
+/** Calendar days from `a` to `b`: 1 from a day to the next, negative when `b` is before `a`. */
+export function calendarDaysBetween(a: IsoDate, b: IsoDate): number {
+  return toDayNumber(b) - toDayNumber(a);
+}
+
+/** ISO weekday of a date: Monday = 1 … Sunday = 7. */
+export function isoWeekday(date: IsoDate): number {
+  return weekdayOf(toDayNumber(date)) || 7;
+}
+
+/** `date` itself when it is a banking day, otherwise the last banking day before it. */
+export function bankingDayOnOrBefore(date: IsoDate): IsoDate {
+  return isBankingDay(date) ? date : addBankingDays(date, -1);
+}
+
+/** `date` itself when it is a banking day, otherwise the first banking day after it. */
+export function bankingDayOnOrAfter(date: IsoDate): IsoDate {
+  return isBankingDay(date) ? date : addBankingDays(date, 1);
+}
+
 /** The last day a reversal may reach the receiving bank: the fifth banking day after settlement. */
 export function reversalDeadline(settlementDate: IsoDate): IsoDate {
   return addBankingDays(settlementDate, REVERSAL_WINDOW_BANKING_DAYS);

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   addBankingDays,
+  addCalendarDays,
+  bankingDayOnOrAfter,
+  bankingDayOnOrBefore,
   bankingDaysBetween,
+  calendarDaysBetween,
   fedHolidays,
   isBankingDay,
+  isoWeekday,
   isReversible,
   reversalDeadline,
 } from '../../src/core/bankingDays.js';
@@ -130,5 +135,31 @@ describe('ACH reversal window', () => {
     expect(reversalDeadline('2025-11-21')).toBe('2025-12-01');
     expect(isReversible('2025-11-21', '2025-11-30')).toBe(true);
     expect(isReversible('2025-11-21', '2025-12-02')).toBe(false);
+  });
+});
+
+describe('calendar helpers for pay schedules', () => {
+  it('adds calendar days across month, leap-day and year ends', () => {
+    expect(addCalendarDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addCalendarDays('2026-02-28', 1)).toBe('2026-03-01');
+    expect(addCalendarDays('2026-12-31', 1)).toBe('2027-01-01');
+    expect(addCalendarDays('2027-01-01', -1)).toBe('2026-12-31');
+    expect(calendarDaysBetween('2026-03-27', '2026-04-27')).toBe(31);
+    expect(calendarDaysBetween('2026-04-27', '2026-03-27')).toBe(-31);
+    expect(() => addCalendarDays('2026-01-01', 0.5)).toThrow(BadInputError);
+  });
+
+  it('numbers weekdays Monday 1 to Sunday 7', () => {
+    expect(['2026-03-02', '2026-03-07', '2026-03-08'].map(isoWeekday)).toEqual([1, 6, 7]);
+  });
+
+  it('keeps a banking day and otherwise moves to the nearest one in the direction asked', () => {
+    expect(bankingDayOnOrBefore('2026-03-31')).toBe('2026-03-31');
+    expect(bankingDayOnOrAfter('2026-03-31')).toBe('2026-03-31');
+    // Sun Jan 18, 2026, before Martin Luther King Jr. Day (Mon 19).
+    expect(bankingDayOnOrBefore('2026-01-18')).toBe('2026-01-16');
+    expect(bankingDayOnOrAfter('2026-01-18')).toBe('2026-01-20');
+    // Sat Jul 4, 2026: the Fed does not close the Friday before.
+    expect(bankingDayOnOrBefore('2026-07-04')).toBe('2026-07-03');
   });
 });

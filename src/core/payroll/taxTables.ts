@@ -54,6 +54,18 @@ export interface TaxTables {
   readonly medicare: { readonly rateBasisPoints: number };
   readonly additionalMedicare: { readonly rateBasisPoints: number; readonly threshold: Cents };
   readonly futa: { readonly rateBasisPoints: number; readonly wageBase: Cents };
+  readonly supplemental: SupplementalRates;
+}
+
+/**
+ * Publication 15, section 7 (supplemental wages, optional flat-rate method): a flat rate, and the
+ * highest income-tax rate on the part of an employee's supplemental wages for the calendar year
+ * above a threshold ($1,000,000), which is mandatory whatever method the employer uses.
+ */
+export interface SupplementalRates {
+  readonly flatRateBasisPoints: number;
+  readonly highestRateBasisPoints: number;
+  readonly highestRateThreshold: Cents;
 }
 
 const SOURCES: ReadonlyMap<number, unknown> = new Map<number, unknown>([
@@ -101,6 +113,7 @@ export function buildTaxTables(source: unknown, taxYear: number): TaxTables {
   const medicare = record(doc.medicare, `${where} medicare`);
   const additional = record(doc.additionalMedicare, `${where} additionalMedicare`);
   const futa = record(doc.futa, `${where} futa`);
+  const supplemental = parseSupplemental(doc.supplemental, `${where} supplemental`, incomeTax);
   return Object.freeze({
     taxYear,
     version,
@@ -119,7 +132,36 @@ export function buildTaxTables(source: unknown, taxYear: number): TaxTables {
       rateBasisPoints: rate(futa.rateBasisPoints, `${where} futa.rateBasisPoints`),
       wageBase: amount(futa.wageBaseCents, `${where} futa.wageBaseCents`),
     },
+    supplemental,
   });
+}
+
+/**
+ * The "highest rate" of section 7 is the top bracket's rate of the same year; checking it here
+ * catches a data file updated in one place and not the other.
+ */
+function parseSupplemental(
+  value: unknown,
+  where: string,
+  incomeTax: Readonly<Record<FilingStatus, FilingStatusTable>>,
+): SupplementalRates {
+  const doc = record(value, where);
+  const flatRateBasisPoints = rate(doc.flatRateBasisPoints, `${where}.flatRateBasisPoints`);
+  const highestRateBasisPoints = rate(doc.highestRateBasisPoints, `${where}.highestRateBasisPoints`);
+  const highestRateThreshold = amount(doc.highestRateThresholdCents, `${where}.highestRateThresholdCents`);
+  for (const [status, table] of Object.entries(incomeTax)) {
+    const top = table.brackets[table.brackets.length - 1]!.rateBasisPoints;
+    if (top !== highestRateBasisPoints) {
+      fail(
+        where,
+        `highestRateBasisPoints ${highestRateBasisPoints} differs from the top ${status} bracket (${top})`,
+      );
+    }
+  }
+  if (flatRateBasisPoints > highestRateBasisPoints) {
+    fail(where, 'flatRateBasisPoints exceeds highestRateBasisPoints');
+  }
+  return Object.freeze({ flatRateBasisPoints, highestRateBasisPoints, highestRateThreshold });
 }
 
 function parseFilingStatus(value: unknown, where: string): FilingStatusTable {

@@ -4,6 +4,7 @@
  * so a message delivered twice transmits one file, and a cancelled file is never sent.
  */
 import { OperationFailedError } from '../../core/errors.js';
+import type { Cents } from '../../core/money.js';
 import type { AchStore, Outbox, PayslipStore, RosterStore, RunStore } from '../../core/ports.js';
 import { AchFileKind, type AchReturn, AchStatus, PayslipStatus } from '../../core/saga/records.js';
 import { buildCreditFile, buildReversalFile } from '../bank/achFile.js';
@@ -40,9 +41,21 @@ export interface AchMessage {
   readonly kind: AchFileKind;
 }
 
+/** The entries of a file as the bank sees them: who is paid (or debited) how much. */
+export interface AchEntryRef {
+  readonly employeeId: string;
+  readonly amount: Cents;
+}
+
+/**
+ * Transmits the file once. `returned` is the bank's answer about entries it sends back at once
+ * (the local bank's `return` fault); they are recorded in the same write that marks the file
+ * TRANSMITTED, so no one ever sees the file transmitted without them.
+ */
 export async function transmitAchFile(
   deps: Omit<BankGatewayDeps, 'idempotency' | 'failures'>,
   message: AchMessage,
+  returned?: (entries: readonly AchEntryRef[]) => readonly AchReturn[],
 ): Promise<AchStatus> {
   const file = await deps.ach.getAchFile(message.runId, message.kind);
   if (!file)
@@ -99,6 +112,7 @@ export async function transmitAchFile(
       artifact: name,
       // The file's own count: employees whose net pay is zero get no entry.
       entryCount: built.control.entryCount,
+      ...(returned ? { returns: returned(input.entries) } : {}),
     },
   );
   // Only the invocation whose transition won logs the transmission (duplicate deliveries of one
@@ -131,24 +145,6 @@ export function createBankGatewayHandler(deps: BankGatewayDeps): LambdaHandler {
   return sqsBatchHandler<AchMessage>(async (message, _record, context) => {
     await transmit(message, context);
   }, deps.failures);
-}
-
-/**
- * The receiving banks sent entries of a transmitted file back (R-codes): recorded per employee on
- * the file, so the compensation that sent a reversal knows which money did not come back.
- */
-export async function recordReturns(
-  deps: Pick<BankGatewayDeps, 'ach'>,
-  message: AchMessage,
-  returns: readonly AchReturn[],
-): Promise<void> {
-  await deps.ach.transitionAchFile(
-    message.runId,
-    message.kind,
-    [AchStatus.Transmitted],
-    AchStatus.Transmitted,
-    { returns },
-  );
 }
 
 /** The bank refused the file: recorded so CheckDisbursement fails the step and the saga compensates. */

@@ -124,8 +124,8 @@ type AchMessageRef = { messageId: string; runId: string; kind: AchFileKind };
 
 export interface BankFaultActions {
   reject(message: AchMessageRef, reason: string): Promise<void>;
-  /** Records the return of the file's first entry, once it is transmitted. */
-  returnFirstEntry(message: AchMessageRef, code: string): Promise<void>;
+  /** Transmits the file with its first entry returned by the receiving bank (one write). */
+  transmitReturningFirst(message: AchMessageRef, code: string): Promise<void>;
 }
 
 export function withFaults(
@@ -161,12 +161,11 @@ export function withFaults(
       if (mode === undefined) return gateway(event, context);
       const records = (event as { Records: { body: string }[] }).Records;
       if (mode === FaultMode.Return) {
-        const result = await gateway(event, context);
-        for (const record of records) {
-          const message = JSON.parse(record.body) as AchMessageRef;
-          if (message.kind === 'REVERSAL') await bank.returnFirstEntry(message, 'R01');
-        }
-        return result;
+        const reversals = records.filter((r) => (JSON.parse(r.body) as AchMessageRef).kind === 'REVERSAL');
+        if (reversals.length === 0) return gateway(event, context);
+        for (const record of reversals)
+          await bank.transmitReturningFirst(JSON.parse(record.body) as AchMessageRef, 'R01');
+        return { batchItemFailures: [] };
       }
       for (const record of records) {
         const message = JSON.parse(record.body) as AchMessageRef;

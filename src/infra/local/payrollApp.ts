@@ -8,7 +8,7 @@ import { payRunDefinition, rollbackDefinition } from '../../core/saga/definition
 import { FunctionName, StateMachineName } from '../../core/saga/functions.js';
 import { type AchFileKind, AchStatus } from '../../core/saga/records.js';
 import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../aws/tables.js';
-import { recordRejection, recordReturns } from '../lambda/bankGateway.js';
+import { type ArtifactStore, recordRejection, transmitAchFile } from '../lambda/bankGateway.js';
 import { createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
 import { expireOrphanedInProgress } from '../lambda/idempotency.js';
 import { OFF_CYCLE_ROUTES } from '../lambda/offCycleApi.js';
@@ -21,17 +21,16 @@ export interface PayrollAppContext {
   readonly home: string;
 }
 
-/** The local bank's `return` fault: the first entry of a transmitted file comes back. */
-async function returnFirstEntry(
+/** The local bank's `return` fault: the file is transmitted and its first entry comes back with it. */
+async function transmitReturningFirst(
   ports: SagaPorts,
+  artifacts: ArtifactStore,
   message: { messageId: string; runId: string; kind: AchFileKind },
   code: string,
 ): Promise<void> {
-  const file = await ports.ach.getAchFile(message.runId, message.kind);
-  if (file?.status !== AchStatus.Transmitted || (file.returns ?? []).length > 0) return;
-  const first = (await ports.payslips.listPayslips(message.runId)).find((p) => p.amounts.net > 0);
-  if (first)
-    await recordReturns(ports, message, [{ employeeId: first.employeeId, amount: first.amounts.net, code }]);
+  await transmitAchFile({ ...ports, artifacts, now: () => ports.clock.now() }, message, (entries) =>
+    entries.slice(0, 1).map((entry) => ({ ...entry, code })),
+  );
 }
 
 export function payrollApp(context: PayrollAppContext): LocalApp {
@@ -44,14 +43,15 @@ export function payrollApp(context: PayrollAppContext): LocalApp {
   let handlers: Record<string, LambdaHandler> | undefined;
   const resolve = (): Record<string, LambdaHandler> => {
     if (!handlers) {
+      const artifacts = createFileArtifacts(context.home);
       backend = createPayrollBackend({
-        artifacts: createFileArtifacts(context.home),
+        artifacts,
         insideGuard: faultGuard(context.home),
       });
       const ports = backend.ports;
       handlers = withFaults(context.home, backend.handlers, {
         reject: (message, reason) => recordRejection(ports, message, reason),
-        returnFirstEntry: (message, code) => returnFirstEntry(ports, message, code),
+        transmitReturningFirst: (message, code) => transmitReturningFirst(ports, artifacts, message, code),
       });
     }
     return handlers;

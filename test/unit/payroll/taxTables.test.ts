@@ -79,4 +79,25 @@ describe('taxTablesFor', () => {
     expect(() => buildTaxTables(broken, 2026)).toThrow(InfrastructureError);
     expect(() => buildTaxTables(t2026, 2025)).toThrow(/taxYear is 2026/);
   });
+
+  test('supplemental rates: 22% flat, 37% above $1,000,000, both years', () => {
+    for (const year of [2025, 2026]) {
+      expect(taxTablesFor(year).supplemental).toEqual({
+        flatRateBasisPoints: 2_200,
+        highestRateBasisPoints: 3_700,
+        highestRateThreshold: dollars(1_000_000),
+      });
+    }
+  });
+
+  test('a highest supplemental rate that is not the top bracket rate is rejected', () => {
+    const broken = structuredClone(t2026) as { supplemental: { highestRateBasisPoints: number } };
+    broken.supplemental.highestRateBasisPoints = 3_960;
+    expect(() => buildTaxTables(broken, 2026)).toThrow(
+      /supplemental: highestRateBasisPoints 3960 differs from the top single bracket \(3700\)/,
+    );
+    const missing = structuredClone(t2026) as { supplemental?: unknown };
+    delete missing.supplemental;
+    expect(() => buildTaxTables(missing, 2026)).toThrow(/supplemental: must be an object/);
+  });
 });
