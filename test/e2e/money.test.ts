@@ -274,6 +274,44 @@ describe('rollbacks that cannot reverse the money change nothing older', () => {
   });
 });
 
+describe('the HTTP API under the same rules', () => {
+  it('answers 409 naming the open run while another run of the employer is open, and starts nothing', async () => {
+    await employer('apibusy', 2, 49);
+    await cli.ok(['local', 'faults', 'set', 'bank=timeout']);
+    const runId = (
+      await cli.ok(['run', '--period', thisMonth, '--pay-date', today, '--employer', 'apibusy'])
+    ).stdout.trim();
+    try {
+      const api = readHostRecord(home)!.endpoints.api;
+      const token = readFileSync(join(home, 'api-token'), 'utf8').trim();
+      const response = await fetch(`${api}/runs`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'busy-1',
+        },
+        body: JSON.stringify({
+          employerId: 'apibusy',
+          period: thisMonth,
+          reason: 'bonus',
+          requestedBy: 'hr',
+        }),
+      });
+      expect(response.status).toBe(409);
+      expect(((await response.json()) as { message: string }).message).toMatch(
+        new RegExp(`has run ${runId} open`),
+      );
+      expect((await ports.runs.listRuns({ employerId: 'apibusy', limit: 10 })).map((r) => r.runId)).toEqual([
+        runId,
+      ]);
+    } finally {
+      await cli.ok(['local', 'faults', 'clear']);
+      await cli.ok(['rollback', runId, '--reason', 'test cleanup', '--yes']);
+    }
+  });
+});
+
 describe('bad input writes nothing', () => {
   it('refuses a roster whose row 201 holds a 500 KB name (exit 2 naming the row); the old roster stays whole', async () => {
     await employer('atomic', 5, 47);

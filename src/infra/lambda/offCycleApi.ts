@@ -40,7 +40,7 @@ function errorResponse(error: unknown): ApiResponse {
     const status =
       error.kind === ErrorKind.BadInput
         ? 400
-        : error.code === 'RUN_EXISTS'
+        : error.code === 'RUN_EXISTS' || error.code === 'EMPLOYER_BUSY'
           ? 409
           : error.retryable
             ? 503
