@@ -6,7 +6,7 @@
 import type { SagaPorts } from '../../core/ports.js';
 import { payRunDefinition, rollbackDefinition } from '../../core/saga/definition.js';
 import { FunctionName, StateMachineName } from '../../core/saga/functions.js';
-import { type AchFileKind, AchStatus } from '../../core/saga/records.js';
+import type { AchFileKind } from '../../core/saga/records.js';
 import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../aws/tables.js';
 import { type ArtifactStore, recordRejection, transmitAchFile } from '../lambda/bankGateway.js';
 import { createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
