@@ -19,7 +19,7 @@ import { DEFAULT_EMPLOYER } from './employees.js';
 import { parseEmployer } from './employer.js';
 import { followRunToCompletion } from './follow.js';
 import { readInputFile } from './readInputFile.js';
-import { startPayRun } from './run.js';
+import { startCliRun } from './run.js';
 
 /** The example roster ships with the package; found next to the code, wherever it is installed. */
 function exampleRosterPath(): string {
@@ -92,7 +92,7 @@ export function registerDemo(program: Command): void {
         }
         let runId: string;
         try {
-          const started = await startPayRun(ctx, backend, {
+          const started = await startCliRun(ctx, backend, {
             period,
             employerId: DEFAULT_EMPLOYER,
             runType: RunType.Regular,

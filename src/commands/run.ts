@@ -3,16 +3,13 @@
  * engine, so bad input fails before anything is written), takes the period and starts the saga.
  */
 import type { Command } from 'commander';
+import { type PayRunRequest, previewPayRun, startPayRun } from '../actions/startPayRun.js';
 import { BadInputError } from '../core/errors.js';
-import type { PayRunPreview } from '../core/payroll/previewPayRun.js';
-import type { PayPeriod } from '../core/period.js';
+import { parsePayments } from '../core/paymentsParser.js';
 import { parsePeriod } from '../core/periodParser.js';
-import type { Timesheet } from '../core/roster.js';
 import { RunType } from '../core/saga/records.js';
-import { type StartedRun, startRun } from '../core/saga/startRun.js';
-import { validateRun } from '../core/saga/validateRun.js';
+import { basisOf } from '../core/saga/startRun.js';
 import { parseTimesheet } from '../core/timesheetParser.js';
-import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { DEFAULT_EMPLOYER } from './employees.js';
@@ -20,15 +17,7 @@ import { followRunToCompletion } from './follow.js';
 import { previewJson, renderPreviewTable } from './io/previewRenderer.js';
 import { readInputFile } from './readInputFile.js';
 
-export interface RunOptions {
-  readonly period: PayPeriod;
-  readonly employerId: string;
-  readonly timesheets?: ReadonlyMap<string, Timesheet>;
-  readonly runType: RunType;
-  readonly reason?: string;
-}
-
-export function parseRunOptions(raw: Record<string, string | boolean | undefined>): RunOptions {
+export function parseRunOptions(raw: Record<string, string | boolean | undefined>): PayRunRequest {
   const period = parsePeriod(String(raw.period), { payDate: raw.payDate as string | undefined });
   const offCycle = raw.offCycle === true;
   const reason = typeof raw.reason === 'string' ? raw.reason.trim() : undefined;
@@ -39,7 +28,8 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
     );
   }
   const timesheetFile = raw.timesheet as string | undefined;
-  return {
+  const paymentsFile = raw.payments as string | undefined;
+  const request: PayRunRequest = {
     period,
     employerId: String(raw.employer ?? DEFAULT_EMPLOYER),
     runType: offCycle ? RunType.OffCycle : RunType.Regular,
@@ -47,38 +37,21 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
     ...(timesheetFile
       ? { timesheets: parseTimesheet(readInputFile('--timesheet', timesheetFile), timesheetFile) }
       : {}),
+    ...(paymentsFile
+      ? { payments: parsePayments(readInputFile('--payments', paymentsFile), paymentsFile).payments }
+      : {}),
   };
+  // Refuse a wrong combination before the backend is even opened.
+  basisOf({ runType: request.runType, payments: request.payments, timesheets: request.timesheets });
+  return request;
 }
 
-/** The pay engine over the stored roster and year-to-date balances: exactly what the saga will compute. */
-export function previewStoredRun(backend: Backend, options: RunOptions): Promise<PayRunPreview> {
-  return validateRun(backend.ports, options);
-}
-
-export async function startPayRun(
-  ctx: CommandContext,
-  backend: Backend,
-  options: RunOptions,
-): Promise<StartedRun> {
-  await previewStoredRun(backend, options);
-  const started = await startRun(
-    { ...backend.ports, executions: backend.executions },
-    {
-      employerId: options.employerId,
-      period: options.period,
-      runType: options.runType,
-      ...(options.reason ? { reason: options.reason } : {}),
-      requestedBy: ctx.env.user,
-      ...(options.timesheets ? { timesheets: [...options.timesheets.values()] } : {}),
-    },
-  );
-  await recordAudit(ctx, backend, {
-    action: options.runType === RunType.OffCycle ? 'run.start-off-cycle' : 'run.start',
-    runId: started.runId,
-    ...(options.reason ? { reason: options.reason } : {}),
-    details: { period: options.period.id, employer: options.employerId },
+/** The CLI's start: the operator is who asked, and who the audit trail names. */
+export function startCliRun(ctx: CommandContext, backend: Backend, request: PayRunRequest) {
+  return startPayRun({ ...backend.ports, executions: backend.executions }, request, {
+    requestedBy: ctx.env.user,
+    actor: `${ctx.env.user}@${backend.target}`,
   });
-  return started;
 }
 
 export function registerRun(program: Command): void {
@@ -88,7 +61,14 @@ export function registerRun(program: Command): void {
     .requiredOption('--period <period>', 'pay period: YYYY-MM, YYYY-MM-1|2, YYYY-Www or START..END')
     .option('--employer <id>', 'employer', DEFAULT_EMPLOYER)
     .option('--pay-date <date>', 'pay date, YYYY-MM-DD (default: the last day of the period)')
-    .option('--timesheet <file>', 'timesheet CSV with hours for hourly employees')
+    .option(
+      '--timesheet <file>',
+      'timesheet CSV: hours of hourly employees (with --off-cycle: hours owed, paid to those listed only)',
+    )
+    .option(
+      '--payments <file>',
+      'with --off-cycle: CSV employee_id,amount,kind (bonus, commission, retro, correction), paid to those listed only',
+    )
     .option('--off-cycle', 'an extra run in a period that already has its regular run (needs --reason)')
     .option('--reason <text>', 'why an off-cycle run is made (recorded on the run)')
     .option('--dry-run', 'print the preview from the stored roster and start nothing')
@@ -99,19 +79,20 @@ export function registerRun(program: Command): void {
 Examples:
   $ payroll-ops run --period 2026-03 --watch
   $ payroll-ops run --period 2026-03 --dry-run --output json
-  $ payroll-ops run --period 2026-03 --off-cycle --reason "missed overtime" --timesheet fixes.csv`,
+  $ payroll-ops run --period 2026-03 --off-cycle --reason "missed overtime" --timesheet fixes.csv
+  $ payroll-ops run --period 2026-03 --off-cycle --reason "Q1 bonus" --payments bonuses.csv --watch`,
     )
     .action(async (raw: Record<string, string | boolean | undefined>, command: Command) => {
       const ctx = contextFor(command);
       const options = parseRunOptions(raw);
       await withBackend(ctx, async (backend) => {
         if (raw.dryRun === true) {
-          const preview = await previewStoredRun(backend, options);
+          const preview = await previewPayRun(backend.ports, options);
           if (ctx.io.json) ctx.io.dataJson(previewJson(preview));
           else ctx.io.data(renderPreviewTable(preview));
           return;
         }
-        const started = await startPayRun(ctx, backend, options);
+        const started = await startCliRun(ctx, backend, options);
         if (ctx.io.json && raw.watch !== true)
           ctx.io.dataJson({ runId: started.runId, executionArn: started.executionArn });
         else if (!ctx.io.json) ctx.io.data(started.runId);

@@ -4,6 +4,7 @@
  * Every write that must happen once is conditional in the adapter and reports what it found.
  */
 import type { Journal } from './ledger.js';
+import type { OffCyclePayment } from './offCyclePayments.js';
 import type { Employee, Timesheet, YtdBalances } from './roster.js';
 import type {
   AchFileKind,
@@ -121,6 +122,12 @@ export interface TimesheetStore {
   getTimesheets(runId: string): Promise<ReadonlyMap<string, Timesheet>>;
 }
 
+/** An off-cycle run's payments, by employee (each employee at most one per kind). */
+export interface PaymentStore {
+  putPayments(runId: string, payments: readonly OffCyclePayment[]): Promise<void>;
+  getPayments(runId: string): Promise<ReadonlyMap<string, readonly OffCyclePayment[]>>;
+}
+
 export interface ChunkStore {
   putChunks(chunks: readonly ChunkSnapshot[]): Promise<void>;
   getChunk(runId: string, chunkIndex: number): Promise<ChunkSnapshot | undefined>;
@@ -186,6 +193,7 @@ export interface SagaPorts {
   readonly roster: RosterStore;
   readonly ytd: YtdLedger;
   readonly timesheets: TimesheetStore;
+  readonly payments: PaymentStore;
   readonly chunks: ChunkStore;
   readonly payslips: PayslipStore;
   readonly funding: FundingStore;

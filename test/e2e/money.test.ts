@@ -144,6 +144,11 @@ describe('runs of one employer are serialised and year-to-date is a ledger', () 
 
   it('runs ten off-cycle starts fired at once one at a time: never two open, each counted once in YTD', async () => {
     await employer('tenx', 3, 43);
+    function tenxPayments(): string {
+      const path = join(home, 'tenx-payments.csv');
+      writeFileSync(path, 'employee_id,amount,kind\nT00001,2500.00,retro\nT00003,100.00,correction\n');
+      return path;
+    }
     const results = await Promise.all(
       Array.from({ length: 10 }, () =>
         cli.run([
@@ -157,6 +162,8 @@ describe('runs of one employer are serialised and year-to-date is a ledger', () 
           '--off-cycle',
           '--reason',
           'retro pay',
+          '--payments',
+          tenxPayments(),
         ]),
       ),
     );
@@ -296,6 +303,7 @@ describe('the HTTP API under the same rules', () => {
           period: thisMonth,
           reason: 'bonus',
           requestedBy: 'hr',
+          payments: [{ employeeId: 'A00001', amount: '100.00', kind: 'bonus' }],
         }),
       });
       expect(response.status).toBe(409);
@@ -340,7 +348,12 @@ describe('bad input writes nothing', () => {
     const post = await fetch(`${api}/runs`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ employerId: 'e'.repeat(5_000), period: thisMonth, reason: 'x' }),
+      body: JSON.stringify({
+        employerId: 'e'.repeat(5_000),
+        period: thisMonth,
+        reason: 'x',
+        payments: [{ employeeId: 'E1', amount: '1.00', kind: 'bonus' }],
+      }),
     });
     expect(post.status).toBe(400);
     expect(((await post.json()) as { message: string }).message).toMatch(/is not an employer id/);
@@ -350,11 +363,18 @@ describe('bad input writes nothing', () => {
     const huge = await fetch(`${api}/runs`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ employerId: 'serial', period: thisMonth, reason: 'x'.repeat(300 * 1024) }),
+      body: JSON.stringify({
+        employerId: 'serial',
+        period: thisMonth,
+        reason: 'x'.repeat(300 * 1024),
+        payments: [{ employeeId: 'S00001', amount: '10.00', kind: 'bonus' }],
+      }),
     });
     expect(huge.status).toBe(400);
     expect(((await huge.json()) as { message: string }).message).toMatch(/keep it to 1000/);
     expect((await ports.runs.listRuns({ limit: 1000 })).length).toBe(before);
+    const bonusFile = join(home, 'serial-bonus.csv');
+    writeFileSync(bonusFile, 'employee_id,amount,kind\nS00001,10.00,bonus\n');
     const cliHuge = await cli.run([
       'run',
       '--period',
@@ -364,6 +384,8 @@ describe('bad input writes nothing', () => {
       '--off-cycle',
       '--reason',
       'x'.repeat(5_000),
+      '--payments',
+      bonusFile,
     ]);
     expect(cliHuge.code).toBe(2);
     expect(cliHuge.stderr.trim()).toBe(

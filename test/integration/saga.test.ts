@@ -235,6 +235,7 @@ describe('the off-cycle HTTP API', () => {
       payDate: period.payDate,
       reason: 'bonus',
       requestedBy: 'hr',
+      payments: [{ employeeId: 'T00003', amount: '1200000.00', kind: 'bonus' }],
     });
     expect(response.status).toBe(202);
     const { runId } = (await response.json()) as { runId: string };
@@ -243,6 +244,16 @@ describe('the off-cycle HTTP API', () => {
     expect(run.status).toBe(RunStatus.Completed);
     expect(run.reason).toBe('bonus');
     expect(run.requestedBy).toBe('api:hr');
+    // It paid exactly the one bonus: one payslip, withheld at the flat rates, and one ACH entry.
+    const payslips = await harness.ports.payslips.listPayslips(runId);
+    expect(payslips.map((p) => [p.employeeId, p.amounts.gross, p.amounts.federalIncomeTax])).toEqual([
+      ['T00003', 120_000_000, 29_400_000], // 1,000,000 × 22% + 200,000 × 37% = 294,000.00
+    ]);
+    expect((await harness.ports.ach.getAchFile(runId, AchFileKind.Credit))?.entryCount).toBe(1);
+    const audit = await harness.ports.audit.list({ runId, limit: 10 });
+    expect(audit.map((a) => [a.action, a.actor, a.details?.requestedBy])).toEqual([
+      ['run.start-off-cycle', 'api:hr', 'api:hr'],
+    ]);
 
     const read = await fetch(`${harness.host.endpoints.api}/runs/${runId}`, {
       headers: { authorization: `Bearer ${harness.host.apiToken}` },

@@ -5,6 +5,7 @@
  */
 import { BadInputError, OperationFailedError } from '../../src/core/errors.js';
 import type { Journal } from '../../src/core/ledger.js';
+import type { OffCyclePayment } from '../../src/core/offCyclePayments.js';
 import type {
   AchFilePatch,
   AchStore,
@@ -19,6 +20,7 @@ import type {
   LockHolder,
   OnceResult,
   Outbox,
+  PaymentStore,
   PayslipStore,
   PeriodLockStore,
   RosterStore,
@@ -257,6 +259,22 @@ export class MemoryTimesheetStore implements TimesheetStore {
   }
 }
 
+export class MemoryPaymentStore implements PaymentStore {
+  readonly byRun = new Map<string, OffCyclePayment[]>();
+
+  async putPayments(runId: string, payments: readonly OffCyclePayment[]): Promise<void> {
+    this.byRun.set(runId, copy([...payments]));
+  }
+
+  async getPayments(runId: string): Promise<ReadonlyMap<string, readonly OffCyclePayment[]>> {
+    const byEmployee = new Map<string, OffCyclePayment[]>();
+    for (const payment of this.byRun.get(runId) ?? []) {
+      byEmployee.set(payment.employeeId, [...(byEmployee.get(payment.employeeId) ?? []), copy(payment)]);
+    }
+    return byEmployee;
+  }
+}
+
 export class MemoryChunkStore implements ChunkStore {
   readonly chunks = new Map<string, ChunkSnapshot>();
   readonly results = new Map<string, ChunkResult>();
@@ -480,6 +498,7 @@ export interface MemoryPorts extends SagaPorts {
   readonly roster: MemoryRosterStore;
   readonly ytd: MemoryYtdLedger;
   readonly timesheets: MemoryTimesheetStore;
+  readonly payments: MemoryPaymentStore;
   readonly chunks: MemoryChunkStore;
   readonly payslips: MemoryPayslipStore;
   readonly funding: MemoryFundingStore;
@@ -499,6 +518,7 @@ export function createMemoryPorts(options: { readonly clock?: SettableClock } = 
     roster: new MemoryRosterStore(),
     ytd: new MemoryYtdLedger(),
     timesheets: new MemoryTimesheetStore(),
+    payments: new MemoryPaymentStore(),
     chunks: new MemoryChunkStore(),
     payslips: new MemoryPayslipStore(),
     funding: new MemoryFundingStore(),

@@ -6,29 +6,30 @@
 import { OperationFailedError } from '../errors.js';
 import { disbursementJournal, journalInputFromTotals, payrollJournal } from '../ledger.js';
 import type { Cents } from '../money.js';
-import { computePayslip, sumPayslips } from '../payroll/grossToNet.js';
+import { sumPayslips } from '../payroll/grossToNet.js';
 import { taxTablesFor } from '../payroll/taxTables.js';
 import type { SagaPorts } from '../ports.js';
 import type { YtdBalances } from '../roster.js';
-import { payslipContribution, ytdBeforeRun } from '../ytd.js';
+import { payslipContribution } from '../ytd.js';
 import { CHUNK_SIZE, MAX_BANK_CHECKS } from './definition.js';
 import { releaseEmployer } from './employerLock.js';
+import { payslipFor } from './payslipFor.js';
 import {
   AchFileKind,
   AchStatus,
   type ChunkDescriptor,
   type ChunkSnapshot,
-  type EmployeeSnapshot,
   FundingKind,
+  OffCycleBasis,
   type PayslipRecord,
   PayslipStatus,
   type RunRecord,
   type RunTotals,
 } from './records.js';
 import { periodLockKey } from './runIds.js';
+import { runMembers } from './runScope.js';
 import { RunStatus, StepName, StepStatus } from './steps.js';
 import { runTotalsOf } from './totals.js';
-import { employeesInPeriod } from './validateRun.js';
 
 export interface RunRef {
   readonly runId: string;
@@ -95,20 +96,16 @@ export async function openRun(ports: SagaPorts, { runId }: RunRef): Promise<Open
     }
   }
   const tables = taxTablesFor(run.period.taxYear);
-  const [employees, ytd, timesheets] = await Promise.all([
+  const [employees, ytd, timesheets, payments] = await Promise.all([
     ports.roster.listEmployees(run.employerId),
     ports.ytd.entries(run.employerId, run.period.taxYear),
     ports.timesheets.getTimesheets(runId),
+    run.basis === OffCycleBasis.Payments ? ports.payments.getPayments(runId) : undefined,
   ]);
-  const inScope = employeesInPeriod(employees, run.employerId, run.period);
+  const inScope = runMembers(run, employees, ytd, { timesheets, ...(payments ? { payments } : {}) });
   const chunks: ChunkSnapshot[] = [];
   for (let start = 0, index = 0; start < inScope.length; start += CHUNK_SIZE, index++) {
-    const members: EmployeeSnapshot[] = inScope.slice(start, start + CHUNK_SIZE).map((employee) => {
-      const hours = timesheets.get(employee.employeeId);
-      const ytdBefore = ytdBeforeRun(employee, run.period.taxYear, ytd.get(employee.employeeId));
-      return hours ? { employee, ytdBefore, hours } : { employee, ytdBefore };
-    });
-    chunks.push({ runId, chunkIndex: index, employees: members });
+    chunks.push({ runId, chunkIndex: index, employees: inScope.slice(start, start + CHUNK_SIZE) });
   }
   await ports.chunks.putChunks(chunks);
   await ports.runs.updateRun(runId, {
@@ -145,20 +142,15 @@ export async function calculatePayChunk(
     throw new OperationFailedError('CHUNK_NOT_FOUND', `Run ${runId} has no chunk ${chunk.chunkIndex}.`);
   }
   const tables = taxTablesFor(run.period.taxYear);
-  const payslips: PayslipRecord[] = snapshot.employees.map(({ employee, ytdBefore, hours }) => ({
+  const payslips: PayslipRecord[] = snapshot.employees.map((member) => ({
     runId,
-    employeeId: employee.employeeId,
-    name: employee.name,
+    employeeId: member.employee.employeeId,
+    name: member.employee.name,
     chunkIndex: chunk.chunkIndex,
     payDate: run.period.payDate,
-    amounts: computePayslip(
-      hours
-        ? { employee, period: run.period, ytd: ytdBefore, hours }
-        : { employee, period: run.period, ytd: ytdBefore },
-      tables,
-    ),
-    ytdBefore,
-    bank: employee.bank,
+    amounts: payslipFor(member, run.period, tables),
+    ytdBefore: member.ytdBefore,
+    bank: member.employee.bank,
     status: PayslipStatus.Issued,
   }));
   await ports.payslips.putPayslips(payslips);

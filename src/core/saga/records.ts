@@ -1,5 +1,6 @@
 /** What the saga stores: the records behind `status`, `verify` and every compensation. */
 import type { Cents } from '../money.js';
+import type { OffCyclePayment } from '../offCyclePayments.js';
 import type { PayslipAmounts, PayslipTotals } from '../payroll/payslip.js';
 import type { IsoDate, PayPeriod } from '../period.js';
 import type { BankAccount, Employee, Timesheet, YtdBalances } from '../roster.js';
@@ -16,6 +17,13 @@ export interface Employer {
 
 export const RunType = { Regular: 'regular', OffCycle: 'offcycle' } as const;
 export type RunType = (typeof RunType)[keyof typeof RunType];
+
+/**
+ * What an off-cycle run pays, and nothing else: the listed supplemental payments (bonuses,
+ * commissions, retro pay, corrections), or the listed hours owed to hourly employees.
+ */
+export const OffCycleBasis = { Payments: 'payments', Hours: 'hours' } as const;
+export type OffCycleBasis = (typeof OffCycleBasis)[keyof typeof OffCycleBasis];
 
 /** The execution input: everything OpenRun needs, nothing more (the roster stays in the store). */
 export interface RunRequest {
@@ -52,6 +60,8 @@ export interface RunRecord {
   readonly employerId: string;
   readonly period: PayPeriod;
   readonly runType: RunType;
+  /** Off-cycle runs only: what they pay. */
+  readonly basis?: OffCycleBasis;
   readonly reason?: string;
   readonly status: RunStatus;
   readonly requestedBy: string;
@@ -73,6 +83,8 @@ export interface EmployeeSnapshot {
   readonly employee: Employee;
   readonly ytdBefore: YtdBalances;
   readonly hours?: Timesheet;
+  /** An off-cycle run's payments to this employee: the payslip pays exactly these. */
+  readonly payments?: readonly OffCyclePayment[];
 }
 
 export interface ChunkSnapshot {

@@ -8,10 +8,12 @@
  */
 import { BadInputError, OperationFailedError } from '../errors.js';
 import { Limits, utf8Bytes } from '../limits.js';
+import type { OffCyclePayment } from '../offCyclePayments.js';
 import type { PayPeriod } from '../period.js';
 import type {
   Clock,
   ExecutionPort,
+  PaymentStore,
   PeriodLockStore,
   RosterStore,
   RunStore,
@@ -19,8 +21,9 @@ import type {
 } from '../ports.js';
 import type { Timesheet } from '../roster.js';
 import { claimEmployer, releaseEmployer } from './employerLock.js';
-import type { RunRecord, RunRequest, RunType } from './records.js';
+import { type OffCycleBasis, type RunRecord, type RunRequest, RunType } from './records.js';
 import { offCycleRunId, periodLockKey, regularRunId } from './runIds.js';
+import { offCycleBasis } from './runScope.js';
 import { RunStatus } from './steps.js';
 import { employerMustExist } from './validateRun.js';
 
@@ -30,6 +33,7 @@ export interface StartRunPorts {
   readonly locks: PeriodLockStore;
   readonly roster: Pick<RosterStore, 'getEmployer'>;
   readonly timesheets: TimesheetStore;
+  readonly payments: PaymentStore;
   readonly executions: ExecutionPort;
 }
 
@@ -40,6 +44,8 @@ export interface StartRunCommand {
   readonly reason?: string;
   readonly requestedBy: string;
   readonly timesheets?: readonly Timesheet[];
+  /** Off-cycle runs: the supplemental payments to make, and nothing else. */
+  readonly payments?: readonly OffCyclePayment[];
 }
 
 export interface StartedRun {
@@ -129,12 +135,30 @@ async function nextOffCycleRunId(ports: StartRunPorts, command: StartRunCommand)
   );
 }
 
+/** An off-cycle run's basis (payments or hours owed); a regular run has none and takes no payments. */
+export function basisOf(command: {
+  readonly runType: RunType;
+  readonly payments?: unknown;
+  readonly timesheets?: unknown;
+}): OffCycleBasis | undefined {
+  if (command.runType === RunType.OffCycle) return offCycleBasis(command);
+  if (command.payments !== undefined) {
+    throw new BadInputError(
+      'PAYMENTS_NEED_OFF_CYCLE',
+      '--payments pays supplemental wages in an off-cycle run; add --off-cycle --reason TEXT.',
+    );
+  }
+  return undefined;
+}
+
 function newRun(command: StartRunCommand, runId: string, startedAt: string): RunRecord {
+  const basis = basisOf(command);
   return {
     runId,
     employerId: command.employerId,
     period: command.period,
     runType: command.runType,
+    ...(basis ? { basis } : {}),
     ...(command.reason ? { reason: command.reason } : {}),
     status: RunStatus.Pending,
     requestedBy: command.requestedBy,
@@ -177,6 +201,7 @@ async function settleFailedStart(
 
 export async function startRun(ports: StartRunPorts, command: StartRunCommand): Promise<StartedRun> {
   checkStartLimits(command);
+  basisOf(command);
   await employerMustExist(ports.roster, command.employerId);
   const lockKey = periodLockKey(command.employerId, command.period, command.runType);
   const runId = lockKey
@@ -206,6 +231,8 @@ export async function startRun(ports: StartRunPorts, command: StartRunCommand): 
   try {
     if (command.timesheets && command.timesheets.length > 0)
       await ports.timesheets.putTimesheets(runId, command.timesheets);
+    if (command.payments && command.payments.length > 0)
+      await ports.payments.putPayments(runId, command.payments);
     const { executionArn } = await ports.executions.startPayRun(runId, requestOf(command, runId, startedAt));
     await ports.runs.updateRun(runId, { executionArn });
     return { runId, executionArn };

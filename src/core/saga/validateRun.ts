@@ -5,17 +5,14 @@
  */
 import { BadInputError } from '../errors.js';
 import { checkEmployerId } from '../limits.js';
-import { type PayRunPreview, previewPayRun } from '../payroll/previewPayRun.js';
-import type { PayPeriod } from '../period.js';
+import type { OffCyclePayment } from '../offCyclePayments.js';
+import { sumPayslips } from '../payroll/grossToNet.js';
+import type { PayRunPreview } from '../payroll/previewPayRun.js';
+import { taxTablesFor } from '../payroll/taxTables.js';
 import type { RosterStore, YtdLedger } from '../ports.js';
-import { type Employee, PayType, type Timesheet } from '../roster.js';
-import { ytdBeforeRun } from '../ytd.js';
-
-export interface RunValidationInput {
-  readonly employerId: string;
-  readonly period: PayPeriod;
-  readonly timesheets?: ReadonlyMap<string, Timesheet>;
-}
+import type { Timesheet } from '../roster.js';
+import { payslipFor } from './payslipFor.js';
+import { type RunShape, runMembers } from './runScope.js';
 
 export async function employerMustExist(
   roster: Pick<RosterStore, 'getEmployer'>,
@@ -31,24 +28,12 @@ export async function employerMustExist(
   }
 }
 
-/** The employees a run of `period` pays, in id order; none is bad input naming the fix. */
-export function employeesInPeriod(
-  employees: readonly Employee[],
-  employerId: string,
-  period: PayPeriod,
-): Employee[] {
-  const inScope = employees
-    .filter((employee) => employee.payFrequency === period.frequency)
-    .sort((a, b) => (a.employeeId < b.employeeId ? -1 : a.employeeId > b.employeeId ? 1 : 0));
-  if (inScope.length === 0) {
-    throw new BadInputError(
-      'NO_EMPLOYEES_IN_PERIOD',
-      `--period ${period.id}: employer ${employerId} has no ${period.frequency} employees; import a roster or pick a period of their pay frequency.`,
-    );
-  }
-  return inScope;
+export interface RunValidationInput extends RunShape {
+  readonly timesheets?: ReadonlyMap<string, Timesheet>;
+  readonly payments?: ReadonlyMap<string, readonly OffCyclePayment[]>;
 }
 
+/** What the run will pay, computed exactly as CalculatePay will; bad input fails before any write. */
 export async function validateRun(
   ports: {
     readonly roster: Pick<RosterStore, 'getEmployer' | 'listEmployees'>;
@@ -61,22 +46,17 @@ export async function validateRun(
     ports.roster.listEmployees(input.employerId),
     ports.ytd.entries(input.employerId, input.period.taxYear),
   ]);
-  const inScope = employeesInPeriod(employees, input.employerId, input.period);
-  const hourlyWithout = inScope.find(
-    (e) => e.payType === PayType.Hourly && !input.timesheets?.has(e.employeeId),
-  );
-  if (hourlyWithout) {
-    throw new BadInputError(
-      'TIMESHEET_REQUIRED',
-      `--timesheet: hourly employee ${hourlyWithout.employeeId} (${hourlyWithout.name}) has no hours for ${input.period.id}; pass --timesheet FILE with their hours.`,
-    );
-  }
-  const byId = new Map(inScope.map((e) => [e.employeeId, e]));
-  return previewPayRun({
-    employees: inScope,
+  const members = runMembers(input, employees, ytd, input);
+  const tables = taxTablesFor(input.period.taxYear);
+  const payslips = members.map((member) => ({
+    employeeId: member.employee.employeeId,
+    name: member.employee.name,
+    amounts: payslipFor(member, input.period, tables),
+  }));
+  return {
     period: input.period,
-    ...(input.timesheets ? { timesheets: input.timesheets } : {}),
-    // The same rule as OpenRun: the year's opening balance plus every run applied to the year.
-    ytdFor: (id) => ytdBeforeRun(byId.get(id) as Employee, input.period.taxYear, ytd.get(id)),
-  });
+    taxTablesVersion: tables.version,
+    payslips,
+    totals: sumPayslips(payslips.map((payslip) => payslip.amounts)),
+  };
 }

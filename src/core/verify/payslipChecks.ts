@@ -4,9 +4,9 @@
  */
 import { describeError } from '../errors.js';
 import { maskAccount } from '../mask.js';
-import { computePayslip } from '../payroll/grossToNet.js';
 import type { TaxTables } from '../payroll/taxTables.js';
 import type { BankAccount } from '../roster.js';
+import { payslipFor } from '../saga/payslipFor.js';
 import { type EmployeeSnapshot, type PayslipRecord, PayslipStatus } from '../saga/records.js';
 import { RunStatus, StepName, StepStatus } from '../saga/steps.js';
 import { sameYtd } from '../ytd.js';
@@ -82,14 +82,9 @@ function payslipProblems(
       `${id}: bank account ${maskAccount(payslip.bank.account)} on the payslip, ${maskAccount(frozen.employee.bank.account)} in the snapshot`,
     );
   }
-  let recomputed: ReturnType<typeof computePayslip>;
+  let recomputed: ReturnType<typeof payslipFor>;
   try {
-    recomputed = computePayslip(
-      frozen.hours
-        ? { employee: frozen.employee, period: data.run.period, ytd: frozen.ytdBefore, hours: frozen.hours }
-        : { employee: frozen.employee, period: data.run.period, ytd: frozen.ytdBefore },
-      tables,
-    );
+    recomputed = payslipFor(frozen, data.run.period, tables);
   } catch (error) {
     problems.push(`${id}: cannot be recomputed: ${describeError(error)}`);
     return problems;

@@ -18,6 +18,7 @@ export const runPk = (runId: string): string => `RUN#${runId}`;
 
 export const EMPLOYEE_PREFIX = 'EMPLOYEE#';
 export const TIMESHEET_PREFIX = 'TIMESHEET#';
+export const PAYMENT_PREFIX = 'PAYMENT#';
 export const CHUNK_PREFIX = 'CHUNK#';
 export const CHUNK_RESULT_PREFIX = 'CHUNKRESULT#';
 export const PAYSLIP_PREFIX = 'PAYSLIP#';
@@ -41,10 +42,6 @@ export const keys = {
   }),
   run: (runId: string): ItemKey => ({ pk: runPk(runId), sk: 'RUN' }),
   lock: (lockKey: string): ItemKey => ({ pk: `LOCK#${lockKey}`, sk: 'LOCK' }),
-  timesheetPage: (runId: string, page: number): ItemKey => ({
-    pk: runPk(runId),
-    sk: `${TIMESHEET_PREFIX}${pad(page, 4)}`,
-  }),
   chunk: (runId: string, chunkIndex: number): ItemKey => ({
     pk: runPk(runId),
     sk: `${CHUNK_PREFIX}${pad(chunkIndex, 5)}`,
@@ -102,6 +99,3 @@ export function runIdOfMessage(messageId: string): string {
   }
   return messageId.slice(0, cut);
 }
-
-/** Timesheets are stored this many to an item: one item per employee would cost a write each. */
-export const TIMESHEETS_PER_PAGE = 1_000;

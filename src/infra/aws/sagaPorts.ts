@@ -14,6 +14,7 @@ import { DynamoDeliveryStore } from './dynamoDeliveryStore.js';
 import { DynamoFundingStore } from './dynamoFundingStore.js';
 import { DynamoLedgerStore } from './dynamoLedgerStore.js';
 import { DynamoLockStore } from './dynamoLockStore.js';
+import { DynamoPaymentStore } from './dynamoPaymentStore.js';
 import { DynamoPayslipStore } from './dynamoPayslipStore.js';
 import { DynamoRosterStore } from './dynamoRosterStore.js';
 import { DynamoRunStore } from './dynamoRunStore.js';
@@ -64,6 +65,7 @@ export function createSagaPorts(options: SagaPortsOptions): AwsSagaPorts {
     roster: new DynamoRosterStore(table),
     ytd: new DynamoYtdLedger(table),
     timesheets: new DynamoTimesheetStore(table),
+    payments: new DynamoPaymentStore(table),
     chunks: new DynamoChunkStore(table),
     payslips: new DynamoPayslipStore(table),
     funding: new DynamoFundingStore(table),

@@ -3,14 +3,15 @@
  * system asks for a bonus or correction run without shell access. The same validation and start
  * as `payroll-ops run --off-cycle`; the run is then followed like any other.
  */
+import { startPayRun } from '../../actions/startPayRun.js';
 import { BadInputError, ErrorKind, PayrollOpsError } from '../../core/errors.js';
 import { checkRunId } from '../../core/limits.js';
+import { validatePayments } from '../../core/paymentsValidator.js';
 import { parsePeriod } from '../../core/periodParser.js';
-import type { ExecutionPort, SagaPorts } from '../../core/ports.js';
+import type { AuditStore, ExecutionPort, SagaPorts } from '../../core/ports.js';
 import { RunType } from '../../core/saga/records.js';
 import { runDetailView } from '../../core/saga/runView.js';
-import { startRun } from '../../core/saga/startRun.js';
-import { validateRun } from '../../core/saga/validateRun.js';
+import { validateTimesheetRows } from '../../core/timesheetParser.js';
 import type { LambdaContext, LambdaHandler } from '../resources.js';
 
 export interface ApiEvent {
@@ -26,7 +27,8 @@ export interface ApiResponse {
 }
 
 export interface OffCycleApiDeps {
-  readonly ports: SagaPorts;
+  /** The saga's ports and the audit trail every start is recorded in. */
+  readonly ports: SagaPorts & { readonly audit: AuditStore };
   /** Built per invocation: the state machine's ARN needs the account of the invoked function. */
   readonly executions: (context: LambdaContext) => Promise<ExecutionPort>;
 }
@@ -56,6 +58,8 @@ interface OffCycleRequest {
   readonly payDate?: unknown;
   readonly reason?: unknown;
   readonly requestedBy?: unknown;
+  readonly payments?: unknown;
+  readonly timesheet?: unknown;
 }
 
 function field(request: OffCycleRequest, name: keyof OffCycleRequest, required: boolean): string | undefined {
@@ -95,16 +99,18 @@ async function startOffCycle(
     source: 'period',
     ...(payDate ? { payDate } : {}),
   });
-  await validateRun(deps.ports, { employerId, period });
-  const started = await startRun(
+  const requestedBy = `api:${field(request, 'requestedBy', false) ?? 'unknown'}`;
+  const started = await startPayRun(
     { ...deps.ports, executions: await deps.executions(context) },
     {
       employerId,
       period,
       runType: RunType.OffCycle,
       reason,
-      requestedBy: `api:${field(request, 'requestedBy', false) ?? 'unknown'}`,
+      ...(request.payments !== undefined ? { payments: validatePayments(request.payments).payments } : {}),
+      ...(request.timesheet !== undefined ? { timesheets: validateTimesheetRows(request.timesheet) } : {}),
     },
+    { requestedBy, actor: requestedBy },
   );
   return respond(202, { runId: started.runId, executionArn: started.executionArn });
 }

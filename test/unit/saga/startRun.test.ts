@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BadInputError } from '../../../src/core/errors.js';
+import type { Cents } from '../../../src/core/money.js';
 import { parsePeriod } from '../../../src/core/periodParser.js';
 import { generateRosterCsv } from '../../../src/core/rosterGenerator.js';
 import { parseRoster } from '../../../src/core/rosterParser.js';
@@ -45,6 +46,7 @@ const offCycle = (period: string, reason = 'bonus'): StartRunCommand => ({
   ...regular(period),
   runType: RunType.OffCycle,
   reason,
+  payments: [{ employeeId: 'E00001', amount: 50_000 as Cents, kind: 'bonus' }],
 });
 
 describe('runs of one employer are serialised', () => {
@@ -103,6 +105,33 @@ describe('runs of one employer are serialised', () => {
     const second = await startRun(start, regular('2026-02'));
     expect((await ports.runs.getRun(first.runId))?.status).toBe(RunStatus.FailedToStart);
     expect(second.runId).toBe('acme-2026-02-regular');
+  });
+});
+
+describe('off-cycle runs pay exactly what they are given', () => {
+  it('refuses an off-cycle start with neither payments nor hours owed, or with both, writing nothing', async () => {
+    const { ports, start } = await setUp();
+    const bare = { ...regular('2026-03'), runType: RunType.OffCycle, reason: 'x' };
+    await expect(startRun(start, bare)).rejects.toThrow(
+      /--off-cycle pays exactly what it is given: pass --payments FILE/,
+    );
+    await expect(
+      startRun(start, {
+        ...offCycle('2026-03'),
+        timesheets: [{ employeeId: 'E00001', regularHundredths: 100, overtimeHundredths: 0 }],
+      }),
+    ).rejects.toThrow(/takes --payments FILE or --timesheet FILE, not both/);
+    await expect(
+      startRun(start, { ...regular('2026-03'), payments: offCycle('2026-03').payments }),
+    ).rejects.toThrow(/--payments pays supplemental wages in an off-cycle run; add --off-cycle/);
+    expect(ports.runs.runs.size).toBe(0);
+  });
+
+  it('stores the payments with the run and records its basis', async () => {
+    const { ports, start } = await setUp();
+    const { runId } = await startRun(start, offCycle('2026-03'));
+    expect((await ports.runs.getRun(runId))?.basis).toBe('payments');
+    expect([...(await ports.payments.getPayments(runId)).keys()]).toEqual(['E00001']);
   });
 });
 

@@ -242,7 +242,16 @@ async function start(w: World, runType: RunType, p: number): Promise<string | un
         period: PERIODS[p]!,
         runType,
         requestedBy: 'property',
-        ...(runType === RunType.OffCycle ? { reason: 'bonus' } : {}),
+        // Off-cycle runs pay a bonus to two of the three: the third must get no payslip at all.
+        ...(runType === RunType.OffCycle
+          ? {
+              reason: 'bonus',
+              payments: [
+                { employeeId: ROSTER[0]!.employeeId, amount: 15_000_000 as Cents, kind: 'bonus' as const },
+                { employeeId: ROSTER[2]!.employeeId, amount: 250_000 as Cents, kind: 'commission' as const },
+              ],
+            }
+          : {}),
       },
     );
     return started.runId;

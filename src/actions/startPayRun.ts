@@ -1,0 +1,92 @@
+/**
+ * Starting a pay run, as the CLI's `run`, the off-cycle HTTP API and the payday machine all do:
+ * the request is checked against the stored roster exactly as the saga will compute it (bad
+ * input fails here, before any lock or record), the run is started (one open run per employer,
+ * FAILED_TO_START on a failed start), and an audit record says who asked for it and why.
+ */
+
+import type { OffCyclePayment } from '../core/offCyclePayments.js';
+import type { PayRunPreview } from '../core/payroll/previewPayRun.js';
+import type { PayPeriod } from '../core/period.js';
+import type { AuditStore, ExecutionPort, SagaPorts } from '../core/ports.js';
+import type { Timesheet } from '../core/roster.js';
+import { RunType } from '../core/saga/records.js';
+import { basisOf, checkStartLimits, type StartedRun, startRun } from '../core/saga/startRun.js';
+import { validateRun } from '../core/saga/validateRun.js';
+
+export interface PayRunRequest {
+  readonly employerId: string;
+  readonly period: PayPeriod;
+  readonly runType: RunType;
+  readonly reason?: string;
+  readonly timesheets?: ReadonlyMap<string, Timesheet>;
+  /** Off-cycle runs: exactly what they pay. */
+  readonly payments?: readonly OffCyclePayment[];
+}
+
+export type StartPayRunPorts = SagaPorts & { readonly audit: AuditStore; readonly executions: ExecutionPort };
+
+export interface Requester {
+  /** Who asked, as recorded on the run (an OS user, `api:<system>`, `schedule`). */
+  readonly requestedBy: string;
+  /** Who the audit trail names: the OS user on the local target, the caller's identity on AWS. */
+  readonly actor: string;
+}
+
+function paymentsByEmployee(payments: readonly OffCyclePayment[]): Map<string, OffCyclePayment[]> {
+  const byEmployee = new Map<string, OffCyclePayment[]>();
+  for (const payment of payments)
+    byEmployee.set(payment.employeeId, [...(byEmployee.get(payment.employeeId) ?? []), payment]);
+  return byEmployee;
+}
+
+/** What the run would pay, computed from the store exactly as CalculatePay will; starts nothing. */
+export function previewPayRun(
+  ports: Pick<SagaPorts, 'roster' | 'ytd'>,
+  request: PayRunRequest,
+): Promise<PayRunPreview> {
+  const basis = basisOf(request);
+  return validateRun(ports, {
+    employerId: request.employerId,
+    period: request.period,
+    runType: request.runType,
+    ...(basis ? { basis } : {}),
+    ...(request.timesheets ? { timesheets: request.timesheets } : {}),
+    ...(request.payments ? { payments: paymentsByEmployee(request.payments) } : {}),
+  });
+}
+
+export async function startPayRun(
+  ports: StartPayRunPorts,
+  request: PayRunRequest,
+  requester: Requester,
+): Promise<StartedRun> {
+  const command = {
+    employerId: request.employerId,
+    period: request.period,
+    runType: request.runType,
+    ...(request.reason ? { reason: request.reason } : {}),
+    requestedBy: requester.requestedBy,
+    ...(request.timesheets ? { timesheets: [...request.timesheets.values()] } : {}),
+    ...(request.payments ? { payments: request.payments } : {}),
+  };
+  // The same limits and basis rules as the start, before the store is read.
+  checkStartLimits(command);
+  basisOf(command);
+  await previewPayRun(ports, request);
+  const started = await startRun(ports, command);
+  await ports.audit.record({
+    at: ports.clock.now(),
+    actor: requester.actor,
+    action: request.runType === RunType.OffCycle ? 'run.start-off-cycle' : 'run.start',
+    runId: started.runId,
+    ...(request.reason ? { reason: request.reason } : {}),
+    details: {
+      period: request.period.id,
+      employer: request.employerId,
+      requestedBy: requester.requestedBy,
+      ...(request.payments ? { payments: request.payments.length } : {}),
+    },
+  });
+  return started;
+}
