@@ -1,7 +1,8 @@
 /**
- * The authenticated HTTP API (API Gateway, payload format 2.0) for off-cycle runs: an operator
- * system asks for a bonus or correction run without shell access. The same validation and start
- * as `payroll-ops run --off-cycle`; the run is then followed like any other.
+ * The authenticated HTTP API for off-cycle runs: an operator system asks for a bonus or correction
+ * run without shell access. The same validation and start as `payroll-ops run --off-cycle`; the
+ * run is then followed like any other. On AWS a REST API (IAM auth, WAF) sends proxy events
+ * (`httpMethod` + `resource`); the local host sends payload format 2.0 (`routeKey`).
  */
 import { BadInputError, ErrorKind, PayrollOpsError } from '../../core/errors.js';
 import { parsePeriod } from '../../core/periodParser.js';
@@ -10,10 +11,12 @@ import { RunType } from '../../core/saga/records.js';
 import { runDetailView } from '../../core/saga/runView.js';
 import { startRun } from '../../core/saga/startRun.js';
 import { validateRun } from '../../core/saga/validateRun.js';
-import type { LambdaContext, LambdaHandler } from '../resources.js';
+import type { LambdaHandler } from '../resources.js';
 
 export interface ApiEvent {
   readonly routeKey?: string;
+  readonly httpMethod?: string;
+  readonly resource?: string;
   readonly body?: string;
   readonly pathParameters?: Readonly<Record<string, string>>;
 }
@@ -26,8 +29,7 @@ export interface ApiResponse {
 
 export interface OffCycleApiDeps {
   readonly ports: SagaPorts;
-  /** Built per invocation: the state machine's ARN needs the account of the invoked function. */
-  readonly executions: (context: LambdaContext) => Promise<ExecutionPort>;
+  readonly executions: ExecutionPort;
 }
 
 function respond(statusCode: number, body: unknown): ApiResponse {
@@ -66,11 +68,7 @@ function field(request: OffCycleRequest, name: keyof OffCycleRequest, required: 
   return value.trim();
 }
 
-async function startOffCycle(
-  deps: OffCycleApiDeps,
-  event: ApiEvent,
-  context: LambdaContext,
-): Promise<ApiResponse> {
+async function startOffCycle(deps: OffCycleApiDeps, event: ApiEvent): Promise<ApiResponse> {
   let request: OffCycleRequest;
   try {
     request = JSON.parse(event.body ?? '') as OffCycleRequest;
@@ -86,7 +84,7 @@ async function startOffCycle(
   });
   await validateRun(deps.ports.roster, { employerId, period });
   const started = await startRun(
-    { ...deps.ports, executions: await deps.executions(context) },
+    { ...deps.ports, executions: deps.executions },
     {
       employerId,
       period,
@@ -105,18 +103,20 @@ async function describeRun(deps: OffCycleApiDeps, event: ApiEvent): Promise<ApiR
   return respond(200, runDetailView(run, await deps.ports.chunks.listChunkResults(runId)));
 }
 
-export const OFF_CYCLE_ROUTES = [
-  { method: 'POST', path: '/runs' },
-  { method: 'GET', path: '/runs/{runId}' },
-] as const;
+/** `POST /runs` from either event shape (the routes themselves are in the backend specification). */
+function routeKeyOf(event: ApiEvent): string {
+  if (event.routeKey) return event.routeKey;
+  return event.httpMethod && event.resource ? `${event.httpMethod} ${event.resource}` : '';
+}
 
 export function createOffCycleApiHandler(deps: OffCycleApiDeps): LambdaHandler {
-  return async (raw, context) => {
+  return async (raw) => {
     const event = raw as ApiEvent;
+    const routeKey = routeKeyOf(event);
     try {
-      if (event.routeKey === 'POST /runs') return await startOffCycle(deps, event, context);
-      if (event.routeKey === 'GET /runs/{runId}') return await describeRun(deps, event);
-      return respond(404, { error: 'NO_ROUTE', message: `No route ${event.routeKey ?? ''}.` });
+      if (routeKey === 'POST /runs') return await startOffCycle(deps, event);
+      if (routeKey === 'GET /runs/{runId}') return await describeRun(deps, event);
+      return respond(404, { error: 'NO_ROUTE', message: `No route ${routeKey}.` });
     } catch (error) {
       return errorResponse(error);
     }
