@@ -40,14 +40,17 @@ export interface PayrollBackendOptions {
   readonly artifacts: ArtifactStore;
   /** Local host only: its fault injection inside the idempotency guard (see InsideGuard). */
   readonly insideGuard?: InsideGuard;
+  /** Deployed only: wraps each SDK client (X-Ray tracing of its calls). */
+  readonly instrument?: <C>(client: C) => C;
 }
 
 export function createPayrollBackend(options: PayrollBackendOptions): PayrollBackend {
-  const dynamodb = new DynamoDBClient({});
+  const instrument = options.instrument ?? (<C>(client: C) => client);
+  const dynamodb = instrument(new DynamoDBClient({}));
   // Requests go to the configured endpoint, not the queue URL's host: the same on AWS, and on the
   // embedded stack, whose queue URLs name a virtual host that need not resolve.
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  const sfn = new SFNClient({});
+  const sqs = instrument(new SQSClient({ useQueueUrlAsEndpoint: false }));
+  const sfn = instrument(new SFNClient({}));
   const { config } = options;
   const ports = createSagaPorts({ dynamodb, sqs, tableName: config.dataTable, queueNames: config.queues });
   const idempotency: IdempotencyOptions = {
