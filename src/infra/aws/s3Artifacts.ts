@@ -9,10 +9,11 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactStore } from '../lambda/bankGateway.js';
 import { translateAwsError } from './awsErrors.js';
 
+export const ARTIFACTS_PREFIX = 'runs/';
 export const TRANSMISSIONS_PREFIX = 'bank/transmissions/';
 
 export function artifactKey(runId: string, name: string): string {
-  return `runs/${runId}/${name}`;
+  return `${ARTIFACTS_PREFIX}${runId}/${name}`;
 }
 
 /** `bank/transmissions/<time>-<hash of the line>.log`: listed in time order, one per transmission. */
