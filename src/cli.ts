@@ -2,34 +2,16 @@
  * The CLI's composition root: builds the commander program, runs it, and maps every error to
  * one message and an exit code (0 ok, 1 operation failed, 2 usage or bad input, 130 interrupted).
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { quietAwsSdk, readEnvironment } from './commands/config.js';
+import { interruptNotice } from './commands/interrupt.js';
 import { IoHost } from './commands/io/ioHost.js';
 import { COMMANDS } from './commands/registry.js';
+import { packageVersion } from './commands/version.js';
 import { ErrorKind, PayrollOpsError } from './core/errors.js';
 
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
-
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'payroll-ops' && pkg.version) return pkg.version;
-    } catch {
-      // not here; look one folder up
-    }
-    dir = dirname(dir);
-  }
-  return '0.0.0';
-}
 
 export function buildProgram(): Command {
   const program = new Command('payroll-ops')
@@ -100,7 +82,8 @@ export async function cli(argv: readonly string[] = process.argv): Promise<numbe
   const program = buildProgram();
   const debug = argv.includes('--debug') || readEnvironment().debug;
   const onSigint = () => {
-    process.stderr.write('\ninterrupted\n');
+    // A command may leave work running elsewhere (a CloudFormation deployment): it says so.
+    process.stderr.write(`\ninterrupted${interruptNotice() ? `: ${interruptNotice()}` : ''}\n`);
     process.exit(ExitCode.Interrupted);
   };
   process.once('SIGINT', onSigint);

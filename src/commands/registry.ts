@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
+import { registerDeploy } from './deploy.js';
 import { registerDlq } from './dlq.js';
 import { registerEmployees } from './employees.js';
 import { registerEmployer } from './employer.js';
@@ -16,6 +17,7 @@ import { registerRedrive } from './redrive.js';
 import { registerRollback } from './rollback.js';
 import { registerRun } from './run.js';
 import { registerStatus } from './status.js';
+import { registerTarget } from './target.js';
 import { registerVerify } from './verify.js';
 import { registerWatch } from './watch.js';
 
@@ -37,4 +39,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDlq,
   registerAudit,
   registerVerify,
+  registerDeploy,
+  registerTarget,
 ];
