@@ -106,12 +106,17 @@ async function checkAccess(target: ResolvedTarget, settings: AwsSettings, io: II
   return identity.account;
 }
 
+/** toolkit-lib's diff without its own question: ours follows, with the reasons. */
+function withoutQuestion(diffText: string): string {
+  return diffText.replace(/\s*Stack includes [^\n]*Do you wish to deploy these changes\?\s*$/, '').trimEnd();
+}
+
 async function bootstrap(engine: DeployEngine, target: ResolvedTarget, account: string, io: IIoHost) {
   await io.requestResponse({
     ...ioMessage(
       'info',
       DeployCode.Bootstrap,
-      `Bootstrap the CDK in aws://${account}/${target.region}? It creates the CDKToolkit stack (an S3 bucket, an ECR repository and deployment roles).`,
+      `Bootstrapping the CDK in aws://${account}/${target.region} (the CDKToolkit stack: an S3 bucket, an ECR repository and deployment roles)`,
       { expected: account },
     ),
     defaultResponse: true,
@@ -146,7 +151,7 @@ export async function runDeploy(request: DeployRequest, io: IIoHost): Promise<De
           ioMessage(
             'warn',
             DeployCode.ApprovalNeeded,
-            `${diffText}\n\nThis deploy needs approval: ${decision.reasons.join('; ')}.`,
+            `${withoutQuestion(diffText)}\n\nThis deploy needs approval: ${decision.reasons.join('; ')}.`,
             {
               reasons: decision.reasons,
             },
@@ -154,7 +159,7 @@ export async function runDeploy(request: DeployRequest, io: IIoHost): Promise<De
         );
         try {
           return await io.requestResponse({
-            ...ioMessage('info', DeployCode.Approve, `Deploy to target ${target.name}?`, {
+            ...ioMessage('info', DeployCode.Approve, `Deploying to target ${target.name}`, {
               expected: target.name,
             }),
             defaultResponse: true,
@@ -210,7 +215,7 @@ export async function runDestroy(request: DestroyRequest, io: IIoHost): Promise<
     ...ioMessage(
       'info',
       DeployCode.Destroy,
-      `Destroy the stack ${recorded.stackName} of target ${target.name} in aws://${recorded.account}/${recorded.region}? Tables and the artifacts bucket are kept.`,
+      `Destroying stack ${recorded.stackName} of target ${target.name} in aws://${recorded.account}/${recorded.region} (its tables and artifacts bucket are kept)`,
       { expected: target.name },
     ),
     defaultResponse: true,

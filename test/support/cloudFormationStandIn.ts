@@ -347,7 +347,9 @@ export class CloudFormationStandIn {
     stack.status = 'DELETE_IN_PROGRESS';
     this.event(stack, stack.name, 'AWS::CloudFormation::Stack', stack.status);
     for (const [id, resource] of Object.entries(stack.template?.Resources ?? {})) {
-      this.event(stack, id, resource.Type, 'DELETE_COMPLETE');
+      // Retained resources (tables, buckets) outlive the stack.
+      const retained = (resource as { DeletionPolicy?: string }).DeletionPolicy === 'Retain';
+      this.event(stack, id, resource.Type, retained ? 'DELETE_SKIPPED' : 'DELETE_COMPLETE');
     }
     stack.status = 'DELETE_COMPLETE';
     this.event(stack, stack.name, 'AWS::CloudFormation::Stack', stack.status);

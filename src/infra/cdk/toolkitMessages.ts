@@ -92,7 +92,7 @@ export function mapToolkitMessage(message: ToolkitMessage): IoMessage {
     case ToolkitCode.DeployProgress:
       return ioMessage('info', code, text, undefined, true);
     case ToolkitCode.MonitorStart:
-      return ioMessage('info', code, 'CloudFormation is applying the change set', undefined, true);
+      return ioMessage('info', code, `CloudFormation is working on the stack`, undefined, true);
     case ToolkitCode.StackActivity:
       return stackActivity(message);
     case ToolkitCode.MonitorEnd:
