@@ -55,7 +55,7 @@ describe('toolkit-lib messages', () => {
       '\u001b[1mpayroll-ops-prod\u001b[22m: deploying... [1/1]',
       'payroll-ops-prod: deploying... [1/1]',
     ],
-    [ToolkitCode.MonitorStart, 'x', 'CloudFormation is applying the change set'],
+    [ToolkitCode.MonitorStart, 'x', 'CloudFormation is working on the stack'],
     [ToolkitCode.SynthTime, 'x', 'synthesized the stack in 1.5 s'],
   ])('shows %s as progress, without colour codes', (code, message, expected) => {
     const mapped = mapToolkitMessage({ level: 'info', code, message, data: { duration: 1500 } });
