@@ -1,12 +1,25 @@
 /** The stack as `deploy` builds it, synthesized once per test file, and lookups into its template. */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../../src/infra/cdk/app.js';
 import { REPO_ROOT } from '../../support/cli.js';
 
-/** Built by test/globalSetup.ts (or npm run build). */
-export const BUNDLE_DIR = join(REPO_ROOT, 'dist', 'lambda');
+/**
+ * The bundle `npm run build` (or test/globalSetup.ts) made. Templates only reference it as an
+ * asset, so a run of unit tests before any build gets a stand-in file instead of failing.
+ */
+export const BUNDLE_DIR = existsSync(join(REPO_ROOT, 'dist', 'lambda', 'index.mjs'))
+  ? join(REPO_ROOT, 'dist', 'lambda')
+  : stubBundle();
+
+function stubBundle(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'payroll-ops-stub-bundle-'));
+  writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => null;\n');
+  return dir;
+}
 
 export type Resource = { readonly Type: string; readonly Properties: Record<string, unknown> } & Record<
   string,
