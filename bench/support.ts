@@ -16,6 +16,7 @@ import { isTerminal, type RunStatus } from '../src/core/saga/steps.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../src/infra/aws/clients.js';
 import { type AwsSagaPorts, createSagaPorts } from '../src/infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../src/infra/aws/sfnExecutions.js';
+import { STATE_MACHINE_NAMES } from '../src/infra/aws/tables.js';
 import { startHost } from '../src/infra/local/host.js';
 import { payrollApp } from '../src/infra/local/payrollApp.js';
 
@@ -37,7 +38,9 @@ export async function startBenchHost(name: string): Promise<BenchHost> {
   return {
     clients,
     ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs }),
-    executions: createExecutionPort(clients.sfn, (n) => stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, n)),
+    executions: createExecutionPort(clients.sfn, (machine) =>
+      stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, STATE_MACHINE_NAMES[machine]),
+    ),
     async close() {
       clients.destroy();
       await host.stop('bench finished');

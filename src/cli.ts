@@ -6,34 +6,16 @@
  * (see registry.ts); the others are listed from the registry. `--version` and `--help` import
  * no command module at all.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { quietAwsSdk, readEnvironment } from './commands/config.js';
+import { interruptNotice } from './commands/interrupt.js';
 import { COMMANDS, type CommandEntry } from './commands/registry.js';
+import { packageVersion } from './commands/version.js';
 import { ErrorKind, PayrollOpsError } from './core/errors.js';
 import { usePrivateUmask } from './infra/local/privateFolder.js';
 
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2, Interrupted: 130 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
-
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === 'payroll-ops' && pkg.version) return pkg.version;
-    } catch {
-      // not here; look one folder up
-    }
-    dir = dirname(dir);
-  }
-  return '0.0.0';
-}
 
 /** The global options; the probe that finds the command name parses exactly these. */
 function withGlobalOptions(program: Command): Command {
@@ -156,7 +138,8 @@ export async function cli(argv: readonly string[] = process.argv): Promise<numbe
   usePrivateUmask();
   const debug = argv.includes('--debug') || readEnvironment().debug;
   const onSigint = () => {
-    process.stderr.write('\ninterrupted\n');
+    // A command may leave work running elsewhere (a CloudFormation deployment): it says so.
+    process.stderr.write(`\ninterrupted${interruptNotice() ? `: ${interruptNotice()}` : ''}\n`);
     process.exit(ExitCode.Interrupted);
   };
   process.once('SIGINT', onSigint);

@@ -1,6 +1,6 @@
 /**
  * Vitest global setup: e2e tests run the BUILT CLI (dist/bin/payroll-ops.js) as a child process,
- * so build once per test run, and only when the run may include e2e tests and a source file is
+ * and `deploy` needs the Lambda bundle (dist/lambda), so build both once per test run, and only when the run may include e2e tests and a source file is
  * newer than the last build. A lock folder keeps concurrent test runs from building at once.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,8 +12,9 @@ import type { TestProject } from 'vitest/node';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const builtCli = join(root, 'dist', 'bin', 'payroll-ops.js');
+const builtBundle = join(root, 'dist', 'lambda', 'index.mjs');
 const lock = join(root, 'dist', '.build-lock');
-const SOURCE_FOLDERS = ['bin', 'src', 'bench'];
+const SOURCE_FOLDERS = ['bin', 'src', 'bench', 'scripts'];
 const SOURCE = /\.(ts|json)$/;
 const LOCK_WAIT_MS = 180_000;
 const STALE_LOCK_MS = 300_000;
@@ -27,7 +28,7 @@ function newestMtime(path: string): number {
 }
 
 function buildIsFresh(): boolean {
-  if (!existsSync(builtCli)) return false;
+  if (!existsSync(builtCli) || !existsSync(builtBundle)) return false;
   const built = statSync(builtCli).mtimeMs;
   const sources = [...SOURCE_FOLDERS.map((folder) => join(root, folder)), join(root, 'tsconfig.build.json')];
   return sources.every((path) => newestMtime(path) <= built);
@@ -63,7 +64,11 @@ function build(): void {
       `[globalSetup] tsc reported type errors; testing the emitted build anyway:\n${output}`,
     );
   }
-  // As `npm run build` does: the bin must be executable for `npx payroll-ops`.
+  // As `npm run build` does: the Lambda bundle that `deploy` uploads, and an executable bin.
+  execFileSync(process.execPath, [join(root, 'dist', 'scripts', 'bundleLambda.js')], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   chmodSync(builtCli, 0o755);
 }
 

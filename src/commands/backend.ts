@@ -4,10 +4,12 @@
  */
 import { BadInputError } from '../core/errors.js';
 import type { ExecutionPort } from '../core/ports.js';
+import type { StateMachineName } from '../core/saga/functions.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../infra/aws/clients.js';
 import { type QueueUrlLookup, queueUrlLookup } from '../infra/aws/queueUrls.js';
 import { type AwsSagaPorts, createSagaPorts } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../infra/aws/sfnExecutions.js';
+import { STATE_MACHINE_NAMES } from '../infra/aws/tables.js';
 import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
@@ -22,7 +24,7 @@ export interface Backend {
   readonly executions: ExecutionPort;
   /** Queue URLs by SQS name, looked up once. */
   readonly queueUrl: QueueUrlLookup;
-  stateMachineArn(name: string): string;
+  stateMachineArn(machine: StateMachineName): string;
   close(): void;
 }
 
@@ -51,7 +53,8 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
     { userAgent: 'payroll-ops-cli' },
   );
   const queueUrl = queueUrlLookup(clients.sqs);
-  const arnOf = (name: string) => stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name);
+  const arnOf = (machine: StateMachineName) =>
+    stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, STATE_MACHINE_NAMES[machine]);
   return {
     target: LOCAL_TARGET,
     home: ctx.env.home,

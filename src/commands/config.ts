@@ -13,6 +13,8 @@ export interface Environment {
   readonly debug: boolean;
   /** The operator's identity for audit records on the local target. */
   readonly user: string;
+  /** The AWS shared config and credentials files (to tell an unknown --profile from missing credentials). */
+  readonly awsSharedFiles: readonly string[];
 }
 
 function defaultHome(env: NodeJS.ProcessEnv): string {
@@ -38,6 +40,10 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     target: env.PAYROLL_OPS_TARGET || undefined,
     debug: env.PAYROLL_OPS_DEBUG === '1',
     user: env.USER || env.LOGNAME || osUser(),
+    awsSharedFiles: [
+      env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config'),
+      env.AWS_SHARED_CREDENTIALS_FILE || join(homedir(), '.aws', 'credentials'),
+    ],
   };
 }
 

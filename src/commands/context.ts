@@ -48,6 +48,7 @@ export function contextFor(
     output: overrides.output ?? globals.output,
     color: globals.color,
     yes: globals.yes,
+    debug: globals.debug,
   });
   return { globals, env, io };
 }

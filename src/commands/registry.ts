@@ -112,4 +112,22 @@ export const COMMANDS: readonly CommandEntry[] = [
       'recompute a run and compare: payslips, totals, journals, ACH files, funding, rollback counterparts',
     load: async () => [(await import('./verify.js')).registerVerify],
   },
+  {
+    name: 'deploy',
+    term: 'deploy [options]',
+    summary: 'deploy the backend to AWS as a CloudFormation stack (CDK, in process) and record the target',
+    load: async () => [(await import('./deploy.js')).registerDeploy],
+  },
+  {
+    name: 'destroy',
+    term: 'destroy',
+    summary: "delete a target's stack (tables and the artifacts bucket are kept) and forget the target",
+    load: async () => [(await import('./deploy.js')).registerDestroy],
+  },
+  {
+    name: 'target',
+    term: 'target',
+    summary: 'list, import or forget deployed AWS targets (config.json in the data folder)',
+    load: async () => [(await import('./target.js')).registerTarget],
+  },
 ];

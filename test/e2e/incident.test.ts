@@ -21,7 +21,7 @@ import { StateMachineName } from '../../src/core/saga/functions.js';
 import { AchFileKind, AchStatus, FundingKind } from '../../src/core/saga/records.js';
 import { type AwsClients, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
 import { executionArnOf, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
-import { QUEUE_NAMES } from '../../src/infra/aws/tables.js';
+import { QUEUE_NAMES, STATE_MACHINE_NAMES } from '../../src/infra/aws/tables.js';
 import { transmissionLogPath } from '../../src/infra/local/fileArtifacts.js';
 import { readHostRecord } from '../../src/infra/local/hostRecord.js';
 import { isProcessAlive } from '../../src/infra/local/lock.js';
@@ -205,7 +205,7 @@ describe('a host killed in the middle of a step', () => {
   it('can be expired once the restarted host knows the invocation died, and redrive completes the run once', async () => {
     const { clients } = attach();
     const executionArn = executionArnOf(
-      stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, StateMachineName.PayRun),
+      stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, STATE_MACHINE_NAMES[StateMachineName.PayRun]),
       KILLED_RUN,
     );
     // The execution is stopped first, so the restarted host does not resume it by itself: what is

@@ -18,6 +18,7 @@ import { AchFileKind, FundingKind } from '../../src/core/saga/records.js';
 import { type AwsClients, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
 import type { AwsSagaPorts } from '../../src/infra/aws/sagaPorts.js';
 import { executionArnOf, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
+import { STATE_MACHINE_NAMES } from '../../src/infra/aws/tables.js';
 import { parseAchFile } from '../../src/infra/bank/parseAchFile.js';
 import { createCli, EMPLOYER_BANK_FLAGS } from '../support/cli.js';
 import { attachLocal } from '../support/localAttach.js';
@@ -79,7 +80,11 @@ async function snapshot(runId: string) {
 }
 
 function rollbackArn(runId: string, attempt: number): string {
-  const machine = stateMachineArn('us-east-1', LOCAL_ACCOUNT_ID, StateMachineName.Rollback);
+  const machine = stateMachineArn(
+    'us-east-1',
+    LOCAL_ACCOUNT_ID,
+    STATE_MACHINE_NAMES[StateMachineName.Rollback],
+  );
   return executionArnOf(machine, `${runId}-rollback-${attempt}`);
 }
 

@@ -6,6 +6,7 @@ import type { ExecutionPort } from '../../src/core/ports.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
 import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
 import { createExecutionPort, stateMachineArn } from '../../src/infra/aws/sfnExecutions.js';
+import { STATE_MACHINE_NAMES } from '../../src/infra/aws/tables.js';
 import { type LocalCredentials, localCredentials } from '../../src/infra/local/credentials.js';
 import { type HostEndpoints, readHostRecord } from '../../src/infra/local/hostRecord.js';
 
@@ -21,8 +22,8 @@ export function attachEndpoints(endpoints: HostEndpoints, credentials: LocalCred
   return {
     clients,
     ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs }),
-    executions: createExecutionPort(clients.sfn, (name) =>
-      stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, name),
+    executions: createExecutionPort(clients.sfn, (machine) =>
+      stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, STATE_MACHINE_NAMES[machine]),
     ),
   };
 }

@@ -3,10 +3,13 @@
  * TTY, prompts only on a TTY. Commands and renderers never touch process.stdout directly.
  * The spinner and prompt libraries are imported only on a terminal that uses them: a command
  * in a pipe or CI starts without them.
+ * `notify`/`requestResponse` take coded messages the way toolkit-lib's IoHost does (deploy uses
+ * them; the older helpers below stay for the other commands).
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Ora } from 'ora';
 import { BadInputError, InterruptedError } from '../../core/errors.js';
+import type { IIoHost, IoMessage, IoRequest, TypedConfirmation } from '../../core/ioMessages.js';
 
 export const OutputFormat = { Table: 'table', Json: 'json', Jsonl: 'jsonl' } as const;
 export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
@@ -30,9 +33,25 @@ export interface IoHostOptions {
   readonly stdout?: Writable;
   readonly stderr?: Writable;
   readonly stdinIsTty?: boolean;
+  /** Show debug-level messages (`--debug`). */
+  readonly debug?: boolean;
 }
 
-export class IoHost {
+const isTypedConfirmation = (data: unknown): data is TypedConfirmation =>
+  data !== null && typeof data === 'object' && typeof (data as TypedConfirmation).expected === 'string';
+
+function jsonLine(message: IoMessage): Record<string, unknown> {
+  const { time, level, code, data } = message;
+  return {
+    time: time.toISOString(),
+    level,
+    code,
+    message: message.message,
+    ...(data === undefined ? {} : { data }),
+  };
+}
+
+export class IoHost implements IIoHost {
   readonly output: OutputFormat;
   readonly yes: boolean;
   readonly style: ChalkInstance;
@@ -41,6 +60,10 @@ export class IoHost {
   readonly interactive: boolean;
   private readonly stdout: Writable;
   private readonly stderr: Writable;
+  private readonly debugMessages: boolean;
+  /** The spinner that progress messages drive on a terminal, while one is running, and its text. */
+  private activity: Spinner | undefined;
+  private activityText: string | undefined;
 
   constructor(options: IoHostOptions) {
     this.output = options.output;
@@ -51,6 +74,83 @@ export class IoHost {
     this.stderrIsTty = this.stderr.isTTY === true;
     this.interactive = (options.stdinIsTty ?? process.stdin.isTTY === true) && this.stderrIsTty;
     this.style = new Chalk({ level: options.color && this.stderrIsTty ? 1 : 0 });
+    this.debugMessages = options.debug === true;
+  }
+
+  /**
+   * A coded message. With `--output jsonl` every message is one JSON line on stdout (the stream
+   * is the data); otherwise progress drives the spinner on a terminal (plain lines without one)
+   * and the rest are lines on stderr. Debug and trace only with `--debug`.
+   */
+  async notify(message: IoMessage): Promise<void> {
+    const { level } = message;
+    if ((level === 'debug' || level === 'trace') && !this.debugMessages) return;
+    if (this.output === OutputFormat.Jsonl) {
+      this.dataJson(jsonLine(message));
+      return;
+    }
+    if (message.progress && this.spins) {
+      if (this.activity) this.activity.update(message.message);
+      else this.activity = this.spinner(message.message);
+      this.activityText = message.message;
+      return;
+    }
+    this.aboveActivity(() => {
+      switch (level) {
+        case 'error':
+          this.error(message.message);
+          break;
+        case 'warn':
+          this.warn(message.message);
+          break;
+        case 'result':
+          this.success(message.message);
+          break;
+        default:
+          this.info(message.message);
+      }
+    });
+  }
+
+  /** Ends the progress spinner, with a last line (✔ or ✖) if given. */
+  endActivity(outcome?: { readonly ok: boolean; readonly message: string }): void {
+    const activity = this.activity;
+    this.activity = undefined;
+    this.activityText = undefined;
+    if (!activity) return;
+    if (outcome === undefined) activity.stop();
+    else if (outcome.ok) activity.succeed(outcome.message);
+    else activity.fail(outcome.message);
+  }
+
+  /**
+   * A question. A typed confirmation (`data.expected`) is asked on a terminal, answered by
+   * `--yes`, and without a terminal an error naming `--yes`; any other request gets its default.
+   */
+  async requestResponse<T, U>(request: IoRequest<T, U>): Promise<U> {
+    if (!isTypedConfirmation(request.data)) return request.defaultResponse;
+    this.endActivity();
+    if (this.output === OutputFormat.Jsonl) this.dataJson(jsonLine(request));
+    await this.confirmTyped(request.message, request.data.expected);
+    return true as U;
+  }
+
+  private aboveActivity(write: () => void): void {
+    if (!this.activity) {
+      write();
+      return;
+    }
+    // A line above a live spinner: stop it, write, start it again with its text.
+    this.activity.stop();
+    write();
+    this.activity = this.spinner(this.activityText ?? '');
+  }
+
+  /** Whether spinners animate here: a colour terminal that reports its width. */
+  private get spins(): boolean {
+    // A terminal that reports no width (a sizeless pty) would make ora redraw forever: plain lines then.
+    const columns = (this.stderr as { columns?: number }).columns ?? 0;
+    return this.stderrIsTty && this.style.level > 0 && columns > 0;
   }
 
   private oraModule: Promise<typeof import('ora')> | undefined;
@@ -93,9 +193,7 @@ export class IoHost {
 
   /** An ora spinner on a TTY; otherwise plain progress lines on stderr. */
   spinner(text: string): Spinner {
-    // A terminal that reports no width (a sizeless pty) would make ora redraw forever: plain lines then.
-    const columns = (this.stderr as { columns?: number }).columns ?? 0;
-    if (this.stderrIsTty && this.style.level > 0 && columns > 0) return this.animatedSpinner(text);
+    if (this.spins) return this.animatedSpinner(text);
     this.info(text);
     return {
       update: () => {},

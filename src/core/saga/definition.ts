@@ -4,7 +4,7 @@
  * same in both: no JSONata, Assign, ItemReader or `.waitForTaskToken`. Waiting for the bank is a
  * Wait/Choice polling loop instead of a task token.
  */
-import { FunctionName } from './functions.js';
+import { DefinitionSetting, FunctionName, functionArnPlaceholder, settingPlaceholder } from './functions.js';
 import { COMPENSABLE_STEPS, compensationOrder, FORWARD_STEPS, StepName } from './steps.js';
 
 type State = Record<string, unknown>;
@@ -66,7 +66,7 @@ function invoke(functionName: FunctionName, payload: Record<string, unknown>): S
   return {
     Type: 'Task',
     Resource: 'arn:aws:states:::lambda:invoke',
-    Parameters: { FunctionName: functionName, Payload: payload },
+    Parameters: { FunctionName: functionArnPlaceholder(functionName), Payload: payload },
     ResultSelector: { 'value.$': '$.Payload' },
     TimeoutSeconds: 300,
   };
@@ -161,11 +161,32 @@ function forwardTask(step: StepName, functionName: FunctionName, next: string): 
   };
 }
 
+/** Where the first state puts the target's settings; later states read them with paths. */
+const SETTINGS_PATH = '$.settings';
+const MAX_CONCURRENCY_FIELD = 'calculatePayMaxConcurrency';
+
+/**
+ * The target's settings as numbers in the state data. They arrive as substitutions (text), and a
+ * number field such as MaxConcurrency cannot hold a placeholder and stay valid JSON, so the
+ * placeholder sits in a string that States.StringToJson turns into a number; the Map then reads it
+ * with MaxConcurrencyPath. One definition serves every target, local and AWS, and a failure here
+ * (a placeholder left unfilled) ends the run before OpenRun has made any effect.
+ */
+const settingsState: State = {
+  Type: 'Pass',
+  Parameters: {
+    [`${MAX_CONCURRENCY_FIELD}.$`]: `States.StringToJson('${settingPlaceholder(DefinitionSetting.CalculatePayMaxConcurrency)}')`,
+  },
+  ResultPath: SETTINGS_PATH,
+  Next: StepName.OpenRun,
+};
+
 export const payRunDefinition: StateMachineDefinition = {
   Comment: 'payroll-ops pay run: a saga whose completed steps are compensated in reverse order on failure',
-  StartAt: StepName.OpenRun,
+  StartAt: 'LoadSettings',
   TimeoutSeconds: 86_400,
   States: {
+    LoadSettings: settingsState,
     [StepName.OpenRun]: {
       ...invoke(FunctionName.OpenRun, { ...runRef, 'request.$': '$' }),
       ResultPath: '$.OpenRun',
@@ -177,7 +198,7 @@ export const payRunDefinition: StateMachineDefinition = {
       Type: 'Map',
       ItemsPath: '$.OpenRun.value.chunks',
       ItemSelector: { 'runId.$': '$.runId', 'chunk.$': '$$.Map.Item.Value' },
-      MaxConcurrency: 4,
+      MaxConcurrencyPath: `${SETTINGS_PATH}.${MAX_CONCURRENCY_FIELD}`,
       ItemProcessor: {
         ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
         StartAt: 'CalculateChunk',
@@ -185,7 +206,10 @@ export const payRunDefinition: StateMachineDefinition = {
           CalculateChunk: {
             Type: 'Task',
             Resource: 'arn:aws:states:::lambda:invoke',
-            Parameters: { FunctionName: FunctionName.CalculatePayChunk, 'Payload.$': '$' },
+            Parameters: {
+              FunctionName: functionArnPlaceholder(FunctionName.CalculatePayChunk),
+              'Payload.$': '$',
+            },
             ResultSelector: { 'employees.$': '$.Payload.employees' },
             TimeoutSeconds: 300,
             Retry: forwardRetry,

@@ -23,15 +23,17 @@ import { DynamoYtdLedger } from './dynamoYtdLedger.js';
 import { type QueueUrlLookup, queueUrlLookup } from './queueUrls.js';
 import { documentsSdk } from './sdk.js';
 import { SqsOutbox } from './sqsOutbox.js';
-import { DATA_TABLE_NAME } from './tables.js';
+import { DATA_TABLE_NAME, type OutboxQueue } from './tables.js';
 
 export const systemClock: Clock = { now: () => new Date().toISOString() };
 
 export interface SagaPortsOptions {
   readonly dynamodb: DynamoDBClient;
   readonly sqs: SQSClient;
-  /** Defaults to `payroll-ops-data`. */
+  /** The data table; the local target's by default. */
   readonly tableName?: string;
+  /** The SQS queue behind each outbox queue; the local target's names by default. */
+  readonly queueNames?: Readonly<Record<OutboxQueue, string>>;
   /** The URL of a queue by its SQS name; by default looked up once per queue with `sqs`. */
   readonly queueUrl?: QueueUrlLookup;
   readonly clock?: Clock;
@@ -76,6 +78,7 @@ export function createSagaPorts(options: SagaPortsOptions): AwsSagaPorts {
       table,
       sqs: options.sqs,
       queueUrl: options.queueUrl ?? queueUrlLookup(options.sqs),
+      ...(options.queueNames ? { queueNames: options.queueNames } : {}),
     }),
     audit: new DynamoAuditStore(table),
   };

@@ -24,8 +24,12 @@ export function executionArnOf(stateMachine: string, name: string): string {
   return `${stateMachine.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
-export function createExecutionPort(sfn: SFNClient, arnOf: (name: string) => string): ExecutionPort {
-  async function start(machine: string, name: string, input: unknown) {
+/** `arnOf` maps each state machine (its role) to the target's ARN for it. */
+export function createExecutionPort(
+  sfn: SFNClient,
+  arnOf: (machine: StateMachineName) => string,
+): ExecutionPort {
+  async function start(machine: StateMachineName, name: string, input: unknown) {
     try {
       const out = await sfn.send(
         new StartExecutionCommand({ stateMachineArn: arnOf(machine), name, input: JSON.stringify(input) }),

@@ -12,7 +12,7 @@ import { translateAwsError } from './awsErrors.js';
 import type { DataTable, Item } from './dataTable.js';
 import { gsi1, keys, runIdOfMessage } from './keys.js';
 import { sqsSdk } from './sdk.js';
-import { GSI1, QUEUE_NAMES } from './tables.js';
+import { GSI1, type OutboxQueue, QUEUE_NAMES } from './tables.js';
 
 const { SendMessageCommand } = sqsSdk;
 
@@ -21,6 +21,8 @@ export interface SqsOutboxOptions {
   readonly sqs: SQSClient;
   /** The URL of a queue by its SQS name (e.g. `payroll-ops-bank-gateway`). */
   readonly queueUrl: (queueName: string) => Promise<string>;
+  /** The SQS queue behind each outbox queue; the local target's names by default. */
+  readonly queueNames?: Readonly<Record<OutboxQueue, string>>;
 }
 
 function messageFromItem(item: Item): OutboxMessage {
@@ -46,7 +48,7 @@ export class SqsOutbox implements Outbox {
         `Outbox message id "${message.messageId}" must start with its run id "${message.runId}#".`,
       );
     }
-    const queueName = QUEUE_NAMES[message.queue];
+    const queueName = (this.options.queueNames ?? QUEUE_NAMES)[message.queue];
     if (queueName === undefined) {
       throw new BadInputError('OUTBOX_QUEUE_UNKNOWN', `The outbox has no queue "${String(message.queue)}".`);
     }

@@ -1,16 +1,18 @@
 /**
  * The composition root of the backend's functions: SDK clients from the Lambda environment (on
- * AWS the runtime's, locally the host's endpoints), adapters, then handlers by function name.
+ * AWS the runtime's, locally the host's endpoints), adapters over the names in `config`, then
+ * handlers by function (handler key). The Lambda entry builds the config from its environment
+ * variables, the local host from the backend specification.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SagaPorts } from '../../core/ports.js';
-import { FunctionName } from '../../core/saga/functions.js';
+import { FunctionName, type StateMachineName } from '../../core/saga/functions.js';
 import { DynamoMessageFailureStore } from '../aws/dynamoMessageFailureStore.js';
 import { createSagaPorts, dataTable } from '../aws/sagaPorts.js';
-import { createExecutionPort, stateMachineArn } from '../aws/sfnExecutions.js';
-import { IDEMPOTENCY_TABLE_NAME } from '../aws/tables.js';
+import { createExecutionPort } from '../aws/sfnExecutions.js';
+import type { OutboxQueue } from '../backendSpec.js';
 import type { LambdaHandler } from '../resources.js';
 import { type ArtifactStore, createBankGatewayHandler } from './bankGateway.js';
 import type { IdempotencyOptions, InsideGuard } from './idempotency.js';
@@ -24,25 +26,40 @@ export interface PayrollBackend {
   readonly handlers: Readonly<Record<string, LambdaHandler>>;
 }
 
+/** The physical names the functions work on: one target's, never constants. */
+export interface BackendConfig {
+  readonly dataTable: string;
+  readonly idempotencyTable: string;
+  /** The SQS queue name behind each outbox queue. */
+  readonly queues: Readonly<Record<OutboxQueue, string>>;
+  readonly stateMachineArns: Readonly<Record<StateMachineName, string>>;
+}
+
 export interface PayrollBackendOptions {
+  readonly config: BackendConfig;
   readonly artifacts: ArtifactStore;
   /** Local host only: its fault injection inside the idempotency guard (see InsideGuard). */
   readonly insideGuard?: InsideGuard;
+  /** Deployed only: wraps each SDK client (X-Ray tracing of its calls). */
+  readonly instrument?: <C>(client: C) => C;
 }
 
 export function createPayrollBackend(options: PayrollBackendOptions): PayrollBackend {
-  const dynamodb = new DynamoDBClient({});
+  const instrument = options.instrument ?? (<C>(client: C) => client);
+  const dynamodb = instrument(new DynamoDBClient({}));
   // Requests go to the configured endpoint, not the queue URL's host: the same on AWS, and on the
   // embedded stack, whose queue URLs name a virtual host that need not resolve.
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  const sfn = new SFNClient({});
-  const ports = createSagaPorts({ dynamodb, sqs });
+  const sqs = instrument(new SQSClient({ useQueueUrlAsEndpoint: false }));
+  const sfn = instrument(new SFNClient({}));
+  const { config } = options;
+  const ports = createSagaPorts({ dynamodb, sqs, tableName: config.dataTable, queueNames: config.queues });
   const idempotency: IdempotencyOptions = {
     client: dynamodb,
-    tableName: IDEMPOTENCY_TABLE_NAME,
+    tableName: config.idempotencyTable,
     ...(options.insideGuard ? { insideGuard: options.insideGuard } : {}),
   };
-  const failures = new DynamoMessageFailureStore(dataTable({ dynamodb }));
+  const failures = new DynamoMessageFailureStore(dataTable({ dynamodb, tableName: config.dataTable }));
+  const executions = createExecutionPort(sfn, (machine) => config.stateMachineArns[machine]);
   const now = () => ports.clock.now();
   return {
     ports,
@@ -59,12 +76,7 @@ export function createPayrollBackend(options: PayrollBackendOptions): PayrollBac
       [FunctionName.PayslipDelivery]: createPayslipDeliveryHandler({ ...ports, idempotency, failures, now }),
       [FunctionName.OffCycleApi]: createOffCycleApiHandler({
         ports,
-        executions: async (context) => {
-          // The state machines live in the invoked function's account and region.
-          const [, , , region, account] = context.invokedFunctionArn.split(':');
-          const resolvedRegion = region || (await sfn.config.region());
-          return createExecutionPort(sfn, (name) => stateMachineArn(resolvedRegion, account ?? '', name));
-        },
+        executions,
       }),
     },
   };

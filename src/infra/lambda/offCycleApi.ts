@@ -1,7 +1,8 @@
 /**
- * The authenticated HTTP API (API Gateway, payload format 2.0) for off-cycle runs: an operator
- * system asks for a bonus or correction run without shell access. The same validation and start
- * as `payroll-ops run --off-cycle`; the run is then followed like any other.
+ * The authenticated HTTP API for off-cycle runs: an operator system asks for a bonus or correction
+ * run without shell access. The same validation and start as `payroll-ops run --off-cycle`; the
+ * run is then followed like any other. On AWS a REST API (IAM auth, WAF) sends proxy events
+ * (`httpMethod` + `resource`); the local host sends payload format 2.0 (`routeKey`).
  */
 import { startPayRun } from '../../actions/startPayRun.js';
 import { BadInputError, ErrorKind, PayrollOpsError } from '../../core/errors.js';
@@ -12,10 +13,12 @@ import type { AuditStore, ExecutionPort, SagaPorts } from '../../core/ports.js';
 import { RunType } from '../../core/saga/records.js';
 import { runDetailView } from '../../core/saga/runView.js';
 import { validateTimesheetRows } from '../../core/timesheetParser.js';
-import type { LambdaContext, LambdaHandler } from '../resources.js';
+import type { LambdaHandler } from '../resources.js';
 
 export interface ApiEvent {
   readonly routeKey?: string;
+  readonly httpMethod?: string;
+  readonly resource?: string;
   readonly body?: string;
   readonly pathParameters?: Readonly<Record<string, string>>;
 }
@@ -29,8 +32,7 @@ export interface ApiResponse {
 export interface OffCycleApiDeps {
   /** The saga's ports and the audit trail every start is recorded in. */
   readonly ports: SagaPorts & { readonly audit: AuditStore };
-  /** Built per invocation: the state machine's ARN needs the account of the invoked function. */
-  readonly executions: (context: LambdaContext) => Promise<ExecutionPort>;
+  readonly executions: ExecutionPort;
 }
 
 function respond(statusCode: number, body: unknown): ApiResponse {
@@ -86,11 +88,7 @@ function parseRequest(body: string | undefined): OffCycleRequest {
   return parsed as OffCycleRequest;
 }
 
-async function startOffCycle(
-  deps: OffCycleApiDeps,
-  event: ApiEvent,
-  context: LambdaContext,
-): Promise<ApiResponse> {
+async function startOffCycle(deps: OffCycleApiDeps, event: ApiEvent): Promise<ApiResponse> {
   const request = parseRequest(event.body);
   const employerId = field(request, 'employerId', true) as string;
   const reason = field(request, 'reason', true) as string;
@@ -101,7 +99,7 @@ async function startOffCycle(
   });
   const requestedBy = `api:${field(request, 'requestedBy', false) ?? 'unknown'}`;
   const started = await startPayRun(
-    { ...deps.ports, executions: await deps.executions(context) },
+    { ...deps.ports, executions: deps.executions },
     {
       employerId,
       period,
@@ -122,18 +120,20 @@ async function describeRun(deps: OffCycleApiDeps, event: ApiEvent): Promise<ApiR
   return respond(200, runDetailView(run, await deps.ports.chunks.listChunkResults(runId)));
 }
 
-export const OFF_CYCLE_ROUTES = [
-  { method: 'POST', path: '/runs' },
-  { method: 'GET', path: '/runs/{runId}' },
-] as const;
+/** `POST /runs` from either event shape (the routes themselves are in the backend specification). */
+function routeKeyOf(event: ApiEvent): string {
+  if (event.routeKey) return event.routeKey;
+  return event.httpMethod && event.resource ? `${event.httpMethod} ${event.resource}` : '';
+}
 
 export function createOffCycleApiHandler(deps: OffCycleApiDeps): LambdaHandler {
-  return async (raw, context) => {
+  return async (raw) => {
     const event = raw as ApiEvent;
+    const routeKey = routeKeyOf(event);
     try {
-      if (event.routeKey === 'POST /runs') return await startOffCycle(deps, event, context);
-      if (event.routeKey === 'GET /runs/{runId}') return await describeRun(deps, event);
-      return respond(404, { error: 'NO_ROUTE', message: `No route ${event.routeKey ?? ''}.` });
+      if (routeKey === 'POST /runs') return await startOffCycle(deps, event);
+      if (routeKey === 'GET /runs/{runId}') return await describeRun(deps, event);
+      return respond(404, { error: 'NO_ROUTE', message: `No route ${routeKey}.` });
     } catch (error) {
       return errorResponse(error);
     }

@@ -1,17 +1,18 @@
 /**
- * The payroll backend as the local host runs it: the same tables, queues, state machines and
- * handlers as the AWS stack, plus the local-only fault injection wrapped around the handlers.
+ * The payroll backend as the local host runs it: the tables, queues, functions, triggers, state
+ * machines, schedules and routes of the backend specification (the stack `payroll-ops`, as the
+ * AWS stack declares them), plus the local-only fault injection wrapped around the handlers.
  */
-
 import type { SagaPorts } from '../../core/ports.js';
-import { payRunDefinition, rollbackDefinition } from '../../core/saga/definition.js';
-import { FunctionName, StateMachineName } from '../../core/saga/functions.js';
+import type { FunctionName } from '../../core/saga/functions.js';
 import type { AchFileKind } from '../../core/saga/records.js';
-import { PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../aws/tables.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
+import { stateMachineArn } from '../aws/sfnExecutions.js';
+import { LOCAL_SPEC } from '../aws/tables.js';
+import { type BackendSpec, definitionSubstitutions, functionOf, substitute } from '../backendSpec.js';
 import { type ArtifactStore, recordRejection, transmitAchFile } from '../lambda/bankGateway.js';
-import { createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
+import { type BackendConfig, createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
 import { expireOrphanedInProgress } from '../lambda/idempotency.js';
-import { OFF_CYCLE_ROUTES } from '../lambda/offCycleApi.js';
 import type { LambdaHandler, LocalApp } from '../resources.js';
 import { faultGuard, withFaults } from './faults.js';
 import { createFileArtifacts } from './fileArtifacts.js';
@@ -33,7 +34,29 @@ async function transmitReturningFirst(
   );
 }
 
-export function payrollApp(context: PayrollAppContext): LocalApp {
+/** The names the local functions work on, from the specification (as env vars give them on AWS). */
+export function localBackendConfig(spec: BackendSpec): BackendConfig {
+  return {
+    dataTable: spec.tables.data.name,
+    idempotencyTable: spec.tables.idempotency.name,
+    queues: Object.fromEntries(
+      spec.queues.map((queue) => [queue.outbox, queue.name]),
+    ) as BackendConfig['queues'],
+    stateMachineArns: Object.fromEntries(
+      spec.stateMachines.map((machine) => [
+        machine.machine,
+        stateMachineArn(LOCAL_REGION, LOCAL_ACCOUNT_ID, machine.name),
+      ]),
+    ) as BackendConfig['stateMachineArns'],
+  };
+}
+
+/** A local function's ARN, as CDK fills the definitions' placeholders with deployed ones. */
+function localFunctionArn(spec: BackendSpec, handler: FunctionName): string {
+  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionOf(spec, handler).name}`;
+}
+
+export function payrollApp(context: PayrollAppContext, spec: BackendSpec = LOCAL_SPEC): LocalApp {
   // The earliest deadline any invocation of this host can have: an in-progress idempotency record
   // expiring before it was left by an invocation of an earlier host that died (the data folder
   // has one owner at a time).
@@ -45,6 +68,7 @@ export function payrollApp(context: PayrollAppContext): LocalApp {
     if (!handlers) {
       const artifacts = createFileArtifacts(context.home);
       backend = createPayrollBackend({
+        config: localBackendConfig(spec),
         artifacts,
         insideGuard: faultGuard(context.home),
       });
@@ -57,37 +81,34 @@ export function payrollApp(context: PayrollAppContext): LocalApp {
     return handlers;
   };
   const lazy =
-    (name: string): LambdaHandler =>
+    (handlerKey: FunctionName): LambdaHandler =>
     (event, ctx) => {
-      const handler = resolve()[name];
-      if (!handler) throw new TypeError(`no handler registered for ${name}`);
+      const handler = resolve()[handlerKey];
+      if (!handler) throw new TypeError(`no handler registered for ${handlerKey}`);
       return handler(event, ctx);
     };
-  const functionNames = Object.values(FunctionName);
   return {
-    tables: PAYROLL_TABLES,
-    queues: PAYROLL_QUEUES,
-    lambdas: Object.fromEntries(functionNames.map((name) => [name, lazy(name)])),
-    eventSourceMappings: [
-      {
-        queueName: QUEUE_NAMES['bank-gateway'],
-        functionName: FunctionName.BankGateway,
-        batchSize: 1,
-        reportBatchItemFailures: true,
-      },
-      {
-        queueName: QUEUE_NAMES['payslip-delivery'],
-        functionName: FunctionName.PayslipDelivery,
-        batchSize: 10,
-        reportBatchItemFailures: true,
-      },
-    ],
-    stateMachines: [
-      { name: StateMachineName.PayRun, definition: payRunDefinition },
-      { name: StateMachineName.Rollback, definition: rollbackDefinition },
-    ],
-    schedules: [],
-    api: { routes: OFF_CYCLE_ROUTES.map((route) => ({ ...route, functionName: FunctionName.OffCycleApi })) },
+    tables: [spec.tables.data, spec.tables.idempotency],
+    queues: spec.queues,
+    // Invoked by physical name, as on AWS; each runs its handler.
+    lambdas: Object.fromEntries(spec.functions.map((fn) => [fn.name, lazy(fn.handler)])),
+    eventSourceMappings: spec.triggers,
+    stateMachines: spec.stateMachines.map((machine) => ({
+      name: machine.name,
+      definition: JSON.parse(
+        substitute(
+          machine.definitionString,
+          definitionSubstitutions(machine, (handler) => localFunctionArn(spec, handler)),
+        ),
+      ) as object,
+    })),
+    schedules: spec.schedules.map((schedule) => ({
+      name: schedule.name,
+      cron: schedule.expression,
+      invoke: functionOf(spec, schedule.handler).name,
+      payload: schedule.payload,
+    })),
+    api: { routes: spec.api.routes },
     async recover() {
       resolve();
       const { ports, idempotency } = backend as PayrollBackend;

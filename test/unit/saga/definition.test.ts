@@ -2,6 +2,12 @@ import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { payRunDefinition, rollbackDefinition } from '../../../src/core/saga/definition.js';
 import {
+  DefinitionSetting,
+  FunctionName,
+  functionArnPlaceholder,
+  settingPlaceholder,
+} from '../../../src/core/saga/functions.js';
+import {
   COMPENSABLE_STEPS,
   compensationOrder,
   FORWARD_STEPS,
@@ -73,5 +79,36 @@ describe('pay-run state machine definition', () => {
     }[];
     expect(retry.flatMap((r) => r.ErrorEquals)).not.toContain('States.ALL');
     expect(retry.flatMap((r) => r.ErrorEquals)).toContain('TransientError');
+  });
+});
+
+describe('placeholders filled in per target', () => {
+  const taskFunctions = (definition: object): string[] => {
+    const names: string[] = [];
+    JSON.stringify(definition, (key, value) => {
+      if (key === 'FunctionName') names.push(value as string);
+      return value;
+    });
+    return names;
+  };
+
+  it('names every function by a placeholder, never by a physical name', () => {
+    for (const definition of [payRunDefinition, rollbackDefinition]) {
+      const names = taskFunctions(definition);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect(name).toMatch(/^\$\{[A-Z][A-Za-z]+FunctionArn\}$/);
+    }
+    expect(taskFunctions(payRunDefinition)).toContain(functionArnPlaceholder(FunctionName.OpenRun));
+  });
+
+  it("reads CalculatePay's concurrency from the target's setting before OpenRun makes any effect", () => {
+    const states = payRunDefinition.States as States;
+    expect(payRunDefinition.StartAt).not.toBe(StepName.OpenRun);
+    expect(states[payRunDefinition.StartAt]).toMatchObject({ Type: 'Pass', Next: StepName.OpenRun });
+    expect(JSON.stringify(states[payRunDefinition.StartAt])).toContain(
+      settingPlaceholder(DefinitionSetting.CalculatePayMaxConcurrency),
+    );
+    expect(states[StepName.CalculatePay]).toHaveProperty('MaxConcurrencyPath');
+    expect(states[StepName.CalculatePay]).not.toHaveProperty('MaxConcurrency');
   });
 });

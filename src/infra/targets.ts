@@ -1,0 +1,99 @@
+/**
+ * Deployed targets, recorded in `$PAYROLL_OPS_HOME/config.json` (0600, written whole through a
+ * temporary file and a rename; `local reset` keeps config* files). `deploy` writes a target after
+ * a successful deploy, `target add` imports one from CloudFormation, `target remove` forgets one.
+ * Other keys of the file are kept as they are.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BadInputError } from '../core/errors.js';
+import { writeFileAtomic } from './local/atomicFile.js';
+
+export const CONFIG_FILE = 'config.json';
+/** The embedded stack: always there, never recorded. */
+export const LOCAL_TARGET_NAME = 'local';
+
+export interface AwsTarget {
+  readonly name: string;
+  readonly kind: 'aws';
+  readonly account: string;
+  readonly region: string;
+  readonly profile?: string;
+  readonly stackName: string;
+  /** The stack's outputs: every physical name the CLI uses (see backendOutputs.ts). */
+  readonly outputs: Readonly<Record<string, string>>;
+  readonly definitionHash: string;
+  /** The version of the CLI that deployed (or imported) it. */
+  readonly cliVersion: string;
+  readonly deployedAt: string;
+}
+
+interface ConfigFile {
+  readonly targets?: Readonly<Record<string, AwsTarget>>;
+  readonly [key: string]: unknown;
+}
+
+// Lower-case letters, digits and hyphens: it names the default stack `payroll-ops-<target>` too.
+const TARGET_NAME = /^[a-z][a-z0-9-]{0,23}$/;
+
+export function validateTargetName(name: string): string {
+  if (!TARGET_NAME.test(name) || name.endsWith('-')) {
+    throw new BadInputError(
+      'BAD_TARGET_NAME',
+      `Target name "${name}" is not valid: use 1–24 lower-case letters, digits and hyphens, starting with a letter (e.g. prod).`,
+    );
+  }
+  return name;
+}
+
+export function configPath(home: string): string {
+  return join(home, CONFIG_FILE);
+}
+
+function readConfig(home: string): ConfigFile {
+  const path = configPath(home);
+  if (!existsSync(path)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new BadInputError('CONFIG_UNREADABLE', `${path} is not valid JSON; fix or remove it.`, {
+      cause: error,
+    });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new BadInputError('CONFIG_UNREADABLE', `${path} must hold a JSON object; fix or remove it.`);
+  }
+  return parsed as ConfigFile;
+}
+
+function writeConfig(home: string, config: ConfigFile): void {
+  // The data folder is private: the config names accounts and profiles.
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const path = configPath(home);
+  writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`, 0o600);
+  chmodSync(path, 0o600);
+}
+
+export function readTargets(home: string): Readonly<Record<string, AwsTarget>> {
+  return readConfig(home).targets ?? {};
+}
+
+export function readTarget(home: string, name: string): AwsTarget | undefined {
+  return Object.hasOwn(readTargets(home), name) ? readTargets(home)[name] : undefined;
+}
+
+export function writeTarget(home: string, target: AwsTarget): void {
+  const config = readConfig(home);
+  writeConfig(home, { ...config, targets: { ...(config.targets ?? {}), [target.name]: target } });
+}
+
+/** Forgets a target; false when there was none of that name. */
+export function removeTarget(home: string, name: string): boolean {
+  const config = readConfig(home);
+  const targets = { ...(config.targets ?? {}) };
+  if (!Object.hasOwn(targets, name)) return false;
+  delete targets[name];
+  writeConfig(home, { ...config, targets });
+  return true;
+}
