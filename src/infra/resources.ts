@@ -65,13 +65,31 @@ export interface StateMachineSpec {
   readonly definition: object;
 }
 
-export interface ScheduleSpec {
+/** EventBridge Scheduler's keyword for the time a firing was scheduled for (`2026-03-27T06:00:00Z`). */
+export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
+
+interface ScheduleSpecBase {
   readonly name: string;
   /** An EventBridge Scheduler expression: `cron(m h dom mon dow year)` or `rate(n minutes|hours|days)`. */
   readonly cron: string;
+}
+
+/** Invokes the function `invoke` (its name) with `payload`. */
+export interface InvokeScheduleSpec extends ScheduleSpecBase {
   readonly invoke: string;
   readonly payload: unknown;
 }
+
+/**
+ * Starts an execution of the state machine `startExecution` (its name) with `input`, in which
+ * SCHEDULED_TIME stands for the firing's time, as EventBridge Scheduler fills it.
+ */
+export interface StartExecutionScheduleSpec extends ScheduleSpecBase {
+  readonly startExecution: string;
+  readonly input: unknown;
+}
+
+export type ScheduleSpec = InvokeScheduleSpec | StartExecutionScheduleSpec;
 
 export const HttpMethod = { Get: 'GET', Post: 'POST', Put: 'PUT', Delete: 'DELETE', Patch: 'PATCH' } as const;
 export type HttpMethod = (typeof HttpMethod)[keyof typeof HttpMethod];

@@ -23,15 +23,29 @@ const {
   SendMessageCommand,
 } = sqsSdk;
 
+/**
+ * The message attribute counting redrives. SQS's own receive count starts again with every send,
+ * so the count travels on the message: each redrive sends it back one higher.
+ */
+export const REDRIVE_COUNT_ATTRIBUTE = 'payroll-ops-redrive-count';
+
 /** Long enough to read a whole DLQ before any message shows again; released right after. */
 const HOLD_SECONDS = 60;
 /** A DLQ holding more than this is a bigger incident than a listing can show. */
 const MAX_MESSAGES = 1_000;
 
+/** The SQS names of a consumer queue and of its DLQ. */
+export interface DeadLetterQueueNames {
+  readonly source: (queue: ConsumerQueue) => string;
+  readonly dlq: (queue: ConsumerQueue) => string;
+}
+
 export interface SqsDeadLettersOptions {
   readonly sqs: SQSClient;
   /** The URL of a queue by its SQS name. */
   readonly queueUrl: (queueName: string) => Promise<string>;
+  /** The target's queue names; the local target's by default. */
+  readonly names?: DeadLetterQueueNames;
 }
 
 /** The SQS name of a consumer queue's DLQ, from the queue specs both targets are built from. */
@@ -40,6 +54,13 @@ export function dlqNameOf(queue: ConsumerQueue): string {
   const dlq = PAYROLL_QUEUES.find((spec) => spec.name === source)?.dlq?.name;
   if (!dlq) throw new InfrastructureError('NO_DLQ', `Queue ${source} has no dead-letter queue.`);
   return dlq;
+}
+
+const LOCAL_NAMES: DeadLetterQueueNames = { source: (queue) => QUEUE_NAMES[queue], dlq: dlqNameOf };
+
+function redriveCountOf(message: Message): number {
+  const count = Number(message.MessageAttributes?.[REDRIVE_COUNT_ATTRIBUTE]?.StringValue);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
 }
 
 function letterOf(queue: ConsumerQueue, message: Message): DeadLetter {
@@ -53,14 +74,19 @@ function letterOf(queue: ConsumerQueue, message: Message): DeadLetter {
     ...pointerOf(body),
     ...(Number.isFinite(sent) && sent > 0 ? { sentAt: new Date(sent).toISOString() } : {}),
     ...(Number.isFinite(received) ? { receiveCount: received } : {}),
+    redriveCount: redriveCountOf(message),
   };
 }
 
 export class SqsDeadLetters implements DeadLetterQueues {
-  constructor(private readonly options: SqsDeadLettersOptions) {}
+  private readonly names: DeadLetterQueueNames;
+
+  constructor(private readonly options: SqsDeadLettersOptions) {
+    this.names = options.names ?? LOCAL_NAMES;
+  }
 
   async peek(queue: ConsumerQueue): Promise<readonly DeadLetter[]> {
-    const dlqUrl = await this.url(dlqNameOf(queue));
+    const dlqUrl = await this.url(this.names.dlq(queue));
     const held = await this.receiveAll(dlqUrl);
     await this.release(dlqUrl, held);
     return held.map((message) => letterOf(queue, message));
@@ -70,8 +96,8 @@ export class SqsDeadLetters implements DeadLetterQueues {
     queue: ConsumerQueue,
     select: (letter: DeadLetter) => boolean,
   ): Promise<readonly DeadLetter[]> {
-    const dlqUrl = await this.url(dlqNameOf(queue));
-    const sourceUrl = await this.url(QUEUE_NAMES[queue]);
+    const dlqUrl = await this.url(this.names.dlq(queue));
+    const sourceUrl = await this.url(this.names.source(queue));
     const held = await this.receiveAll(dlqUrl);
     const moved: DeadLetter[] = [];
     const kept: Message[] = [];
@@ -87,7 +113,13 @@ export class SqsDeadLetters implements DeadLetterQueues {
             new SendMessageCommand({
               QueueUrl: sourceUrl,
               MessageBody: message.Body ?? '',
-              ...(message.MessageAttributes ? { MessageAttributes: attributesOf(message) } : {}),
+              MessageAttributes: {
+                ...attributesOf(message),
+                [REDRIVE_COUNT_ATTRIBUTE]: {
+                  DataType: 'Number',
+                  StringValue: String(letter.redriveCount + 1),
+                },
+              },
             }),
           ),
         );

@@ -7,8 +7,9 @@
  * redriven, pending work is re-enqueued.
  */
 import { mkdirSync } from 'node:fs';
-import { describeError } from '../../core/errors.js';
+import { describeError, OperationFailedError } from '../../core/errors.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
+import { sfnSdk } from '../aws/sdk.js';
 import type { LocalApp } from '../resources.js';
 import { ActivityTracker, INTERNAL_USER_AGENT } from './activity.js';
 import { createApiServer } from './api.js';
@@ -44,6 +45,8 @@ export interface HostOptions {
   readonly idleShutdownMs?: number;
   readonly mode?: HostMode;
   readonly log?: (line: string) => void;
+  /** Schedule name → fire every this many seconds instead of its expression (tests). */
+  readonly scheduleEverySeconds?: Readonly<Record<string, number>>;
 }
 
 export interface Recovered {
@@ -105,6 +108,24 @@ async function recover(
     log(`re-enqueueing the outbox failed: ${describeError(error)}`);
   }
   return { executions, reenqueued };
+}
+
+/** A schedule's StartExecution, as EventBridge Scheduler makes it: unnamed (a fresh id each firing). */
+async function startScheduledExecution(
+  clients: AwsClients,
+  provisioned: Provisioned,
+  stateMachineName: string,
+  input: string,
+): Promise<string> {
+  const stateMachineArn = provisioned.stateMachines.get(stateMachineName);
+  if (!stateMachineArn) {
+    throw new OperationFailedError(
+      'SCHEDULE_TARGET_MISSING',
+      `No state machine ${stateMachineName} is provisioned for this schedule.`,
+    );
+  }
+  const started = await clients.sfn.send(new sfnSdk.StartExecutionCommand({ stateMachineArn, input }));
+  return started.executionArn ?? stateMachineArn;
 }
 
 /** How long requests in flight through the front may take to finish when the host stops. */
@@ -181,7 +202,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       log,
     });
     closers.push(() => pollers.stop());
-    const scheduler: Scheduler = startScheduler(app.schedules, { invoke, activity, log });
+    const scheduler: Scheduler = startScheduler(app.schedules, {
+      invoke,
+      startExecution: (name, input) => startScheduledExecution(internal, provisioned, name, input),
+      activity,
+      log,
+      ...(options.scheduleEverySeconds ? { everySeconds: options.scheduleEverySeconds } : {}),
+    });
     closers.push(() => scheduler.stop());
 
     const recovered = await recover(stepFunctions, app, internal, log);

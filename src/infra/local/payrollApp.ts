@@ -9,7 +9,13 @@ import type { AchFileKind } from '../../core/saga/records.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
 import { stateMachineArn } from '../aws/sfnExecutions.js';
 import { LOCAL_SPEC } from '../aws/tables.js';
-import { type BackendSpec, definitionSubstitutions, functionOf, substitute } from '../backendSpec.js';
+import {
+  type BackendSpec,
+  definitionSubstitutions,
+  functionOf,
+  stateMachineOf,
+  substitute,
+} from '../backendSpec.js';
 import { type ArtifactStore, recordRejection, transmitAchFile } from '../lambda/bankGateway.js';
 import { type BackendConfig, createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
 import { expireOrphanedInProgress } from '../lambda/idempotency.js';
@@ -42,6 +48,9 @@ export function localBackendConfig(spec: BackendSpec): BackendConfig {
     queues: Object.fromEntries(
       spec.queues.map((queue) => [queue.outbox, queue.name]),
     ) as BackendConfig['queues'],
+    deadLetterQueues: Object.fromEntries(
+      spec.queues.map((queue) => [queue.outbox, queue.dlq.name]),
+    ) as BackendConfig['deadLetterQueues'],
     stateMachineArns: Object.fromEntries(
       spec.stateMachines.map((machine) => [
         machine.machine,
@@ -102,12 +111,21 @@ export function payrollApp(context: PayrollAppContext, spec: BackendSpec = LOCAL
         ),
       ) as object,
     })),
-    schedules: spec.schedules.map((schedule) => ({
-      name: schedule.name,
-      cron: schedule.expression,
-      invoke: functionOf(spec, schedule.handler).name,
-      payload: schedule.payload,
-    })),
+    schedules: spec.schedules.map((schedule) =>
+      schedule.target.kind === 'function'
+        ? {
+            name: schedule.name,
+            cron: schedule.expression,
+            invoke: functionOf(spec, schedule.target.handler).name,
+            payload: schedule.target.payload,
+          }
+        : {
+            name: schedule.name,
+            cron: schedule.expression,
+            startExecution: stateMachineOf(spec, schedule.target.machine).name,
+            input: schedule.target.input,
+          },
+    ),
     api: { routes: spec.api.routes },
     async recover() {
       resolve();

@@ -1,11 +1,13 @@
 /**
- * EventBridge Scheduler, locally: each schedule invokes its function with its payload on a cron
- * (croner) while the host runs. Schedules do not fire while no host runs, and missed firings are
- * not caught up: use `payroll-ops local start` for a host that stays up.
+ * EventBridge Scheduler, locally: each schedule invokes its function with its payload, or starts
+ * its state machine's execution with its input (through the host's Step Functions, as Scheduler's
+ * StartExecution target does), on a cron (croner) while the host runs. Schedules do not fire
+ * while no host runs, and missed firings are not caught up: use `payroll-ops local start` for a
+ * host that stays up.
  */
 import { Cron } from 'croner';
 import { BadInputError, describeError } from '../../core/errors.js';
-import type { ScheduleSpec } from '../resources.js';
+import { SCHEDULED_TIME, type ScheduleSpec } from '../resources.js';
 import type { ActivityTracker } from './activity.js';
 import type { LambdaInvoker } from './lambdaRuntime.js';
 
@@ -48,8 +50,14 @@ export function cronPattern(expression: string): { pattern: string; interval?: n
   );
 }
 
-function cronFor(expression: string, run?: () => Promise<void>): Cron {
-  const { pattern, interval } = cronPattern(expression);
+/** A schedule's timing: its expression, or (tests) a fixed interval in seconds instead. */
+type Timing = string | { readonly everySeconds: number };
+
+function cronFor(timing: Timing, run?: () => Promise<void>): Cron {
+  const { pattern, interval } =
+    typeof timing === 'string'
+      ? cronPattern(timing)
+      : { pattern: '* * * * * *', interval: Math.max(1, Math.round(timing.everySeconds)) };
   const options = {
     timezone: 'UTC',
     mode: interval === undefined ? ('7-part' as const) : ('6-part' as const),
@@ -70,22 +78,44 @@ export function nextFirings(expression: string, count: number, from = new Date()
   }
 }
 
-export function startScheduler(
-  schedules: readonly ScheduleSpec[],
-  deps: {
-    readonly invoke: LambdaInvoker;
-    readonly activity: ActivityTracker;
-    readonly log: (line: string) => void;
-  },
-): Scheduler {
+/** The time of a firing as Scheduler writes it: ISO 8601 in UTC, to the second. */
+export function scheduledTime(at: Date): string {
+  return `${at.toISOString().slice(0, 19)}Z`;
+}
+
+/** `input` with every SCHEDULED_TIME keyword replaced, as JSON text (the execution input). */
+export function fillScheduledTime(input: unknown, at: Date): string {
+  return JSON.stringify(input ?? {}).replaceAll(SCHEDULED_TIME, scheduledTime(at));
+}
+
+export interface SchedulerDeps {
+  readonly invoke: LambdaInvoker;
+  /** Starts an execution of the named state machine with this input (JSON); its ARN. */
+  readonly startExecution: (stateMachineName: string, input: string) => Promise<string>;
+  readonly activity: ActivityTracker;
+  readonly log: (line: string) => void;
+  /** Schedule name → a fixed interval in seconds replacing its expression (tests: no 15-minute waits). */
+  readonly everySeconds?: Readonly<Record<string, number>>;
+}
+
+async function fire(schedule: ScheduleSpec, deps: SchedulerDeps, at: Date): Promise<string> {
+  if ('startExecution' in schedule) {
+    const arn = await deps.startExecution(schedule.startExecution, fillScheduledTime(schedule.input, at));
+    return `started ${arn}`;
+  }
+  await deps.invoke(schedule.invoke, schedule.payload);
+  return `invoked ${schedule.invoke}`;
+}
+
+export function startScheduler(schedules: readonly ScheduleSpec[], deps: SchedulerDeps): Scheduler {
   const jobs = schedules.map((schedule) => {
-    const job = cronFor(schedule.cron, async () => {
+    const every = deps.everySeconds?.[schedule.name];
+    const job = cronFor(every === undefined ? schedule.cron : { everySeconds: every }, async () => {
       const done = deps.activity.begin();
       try {
-        await deps.invoke(schedule.invoke, schedule.payload);
-        deps.log(`schedule ${schedule.name} invoked ${schedule.invoke}`);
+        deps.log(`schedule ${schedule.name} ${await fire(schedule, deps, new Date())}`);
       } catch (error) {
-        deps.log(`schedule ${schedule.name}: ${schedule.invoke} failed: ${describeError(error)}`);
+        deps.log(`schedule ${schedule.name} failed: ${describeError(error)}`);
       } finally {
         done();
       }
