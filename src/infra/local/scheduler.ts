@@ -111,7 +111,7 @@ export function startScheduler(schedules: readonly ScheduleSpec[], deps: Schedul
   const jobs = schedules.map((schedule) => {
     const every = deps.everySeconds?.[schedule.name];
     const job = cronFor(every === undefined ? schedule.cron : { everySeconds: every }, async () => {
-      const done = deps.activity.begin();
+      const done = deps.activity.hold();
       try {
         deps.log(`schedule ${schedule.name} ${await fire(schedule, deps, new Date())}`);
       } catch (error) {
