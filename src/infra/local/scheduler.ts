@@ -63,7 +63,9 @@ function cronFor(timing: Timing, run?: () => Promise<void>): Cron {
     mode: interval === undefined ? ('7-part' as const) : ('6-part' as const),
     alternativeWeekdays: interval === undefined,
     protect: true,
-    ...(interval === undefined ? {} : { interval }),
+    // A rate fires one interval after the host starts, not at once: a restarted host must not
+    // redrive its dead letters (say) the moment it comes up.
+    ...(interval === undefined ? {} : { interval, startAt: new Date(Date.now() + interval * 1000) }),
   };
   return run ? new Cron(pattern, options, run) : new Cron(pattern, { ...options, paused: true });
 }
