@@ -10,7 +10,7 @@ export interface AuditedAction {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** The actor is the OS user on the local target (on AWS it will be the caller identity). */
+/** The actor is the OS user on the local target, the caller's STS identity ARN on AWS. */
 export function recordAudit(
   ctx: CommandContext,
   backend: Backend,
@@ -18,7 +18,7 @@ export function recordAudit(
 ): Promise<AuditRecord> {
   return backend.ports.audit.record({
     at: new Date().toISOString(),
-    actor: `${ctx.env.user}@${backend.target}`,
+    actor: backend.actor,
     ...action,
   });
 }

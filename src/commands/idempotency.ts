@@ -15,7 +15,6 @@ import {
   parseIdempotencyStatus,
   sortRecordViews,
 } from '../core/idempotencyRules.js';
-import { DynamoIdempotencyStore } from '../infra/aws/idempotencyStore.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
@@ -23,7 +22,7 @@ import { OutputFormat } from './io/ioHost.js';
 import { renderTable } from './io/tables.js';
 
 export function idempotencyStoreOf(backend: Backend): IdempotencyStore {
-  return new DynamoIdempotencyStore(backend.clients.dynamodb);
+  return backend.idempotency;
 }
 
 export interface ListOptions {

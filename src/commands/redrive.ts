@@ -29,9 +29,10 @@ export async function redriveRun(
   const { runId } = options;
   const run = await backend.ports.runs.getRun(runId);
   if (!run) throw runNotFound(runId);
-  const executionArn =
-    run.executionArn ?? executionArnOf(backend.stateMachineArn(StateMachineName.PayRun), runId);
-  const execution = await backend.executions.describe(executionArn);
+  const execution = run.executionArn
+    ? await backend.executions.describe(run.executionArn)
+    : await backend.executions.describePayRun(runId);
+  const executionArn = run.executionArn ?? execution?.executionArn ?? runId;
   if (!execution) {
     throw new OperationFailedError('EXECUTION_NOT_FOUND', `Run ${runId} has no execution ${executionArn}.`, {
       details: { runId, executionArn },

@@ -70,18 +70,11 @@ export function parseRollbackOptions(
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function rollbackArn(backend: Backend, runId: string, attempt: number): string {
-  return executionArnOf(
-    backend.stateMachineArn(StateMachineName.Rollback),
-    rollbackExecutionName(runId, attempt),
-  );
-}
-
 /** The run's earlier rollback executions, oldest first: `<runId>-rollback-1`, `-2`, … until one is missing. */
 async function previousRollbacks(backend: Backend, runId: string): Promise<ExecutionSummary[]> {
   const found: ExecutionSummary[] = [];
   for (let attempt = 1; attempt <= MAX_ROLLBACK_ATTEMPTS; attempt++) {
-    const execution = await backend.executions.describe(rollbackArn(backend, runId, attempt));
+    const execution = await backend.executions.describeRollback(rollbackExecutionName(runId, attempt));
     if (!execution) return found;
     found.push(execution);
   }

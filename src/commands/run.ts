@@ -10,6 +10,7 @@ import { parsePeriod } from '../core/periodParser.js';
 import { RunType } from '../core/saga/records.js';
 import { basisOf } from '../core/saga/startRun.js';
 import { parseTimesheet } from '../core/timesheetParser.js';
+import { definitionHash } from '../infra/backendSpec.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { DEFAULT_EMPLOYER } from './employees.js';
@@ -46,11 +47,23 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
   return request;
 }
 
+/**
+ * A deployed stack runs the state machine definitions it was deployed with: when they differ from
+ * this CLI's, the run follows the deployed ones and the operator should know.
+ */
+function warnOnDefinitionDrift(ctx: CommandContext, backend: Backend): void {
+  const deployed = backend.deployedDefinitionHash;
+  if (deployed === undefined || deployed === definitionHash()) return;
+  ctx.io.warn(
+    `target ${backend.target.name} runs state machine definitions ${deployed}, this CLI has ${definitionHash()}; redeploy (payroll-ops deploy --target ${backend.target.name}) to run this version's saga.`,
+  );
+}
+
 /** The CLI's start: the operator is who asked, and who the audit trail names. */
 export function startCliRun(ctx: CommandContext, backend: Backend, request: PayRunRequest) {
   return startPayRun({ ...backend.ports, executions: backend.executions }, request, {
     requestedBy: ctx.env.user,
-    actor: `${ctx.env.user}@${backend.target}`,
+    actor: backend.actor,
   });
 }
 
@@ -86,6 +99,7 @@ Examples:
       const ctx = contextFor(command);
       const options = parseRunOptions(raw);
       await withBackend(ctx, async (backend) => {
+        warnOnDefinitionDrift(ctx, backend);
         if (raw.dryRun === true) {
           const preview = await previewPayRun(backend.ports, options);
           if (ctx.io.json) ctx.io.dataJson(previewJson(preview));

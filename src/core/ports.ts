@@ -211,6 +211,8 @@ export interface ExecutionPort {
   describe(executionArn: string): Promise<ExecutionSummary | undefined>;
   /** The pay-run execution named `name` (a run id), if it was ever started. */
   describePayRun(name: string): Promise<ExecutionSummary | undefined>;
+  /** The rollback execution named `name` (`<runId>-rollback-<n>`), if it was ever started. */
+  describeRollback(name: string): Promise<ExecutionSummary | undefined>;
   /** Stops a running execution (a stuck run before its rollback). */
   stop(executionArn: string, cause: string): Promise<void>;
   /** Restarts a failed execution from the state that failed. */
