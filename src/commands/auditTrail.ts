@@ -12,7 +12,7 @@ export interface AuditedAction {
 
 /** The actor is the OS user on the local target, the caller's STS identity ARN on AWS. */
 export function recordAudit(
-  ctx: CommandContext,
+  _ctx: CommandContext,
   backend: Backend,
   action: AuditedAction,
 ): Promise<AuditRecord> {

@@ -7,9 +7,7 @@
 import type { Command } from 'commander';
 import { OperationFailedError } from '../core/errors.js';
 import { decideRedrive } from '../core/redriveRules.js';
-import { StateMachineName } from '../core/saga/functions.js';
 import type { RunStatus } from '../core/saga/steps.js';
-import { executionArnOf } from '../infra/aws/sfnExecutions.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';

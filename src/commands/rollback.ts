@@ -11,7 +11,6 @@ import { formatCents } from '../core/money.js';
 import type { IsoDate } from '../core/period.js';
 import { ExecutionStatus, type ExecutionSummary } from '../core/ports.js';
 import { claimEmployer } from '../core/saga/employerLock.js';
-import { StateMachineName } from '../core/saga/functions.js';
 import { AchFileKind } from '../core/saga/records.js';
 import {
   type AchEntryPlan,
@@ -23,7 +22,6 @@ import {
 } from '../core/saga/rollbackPlan.js';
 import type { RunDetail } from '../core/saga/runView.js';
 import { CompensationStatus, RunStatus, type StepName } from '../core/saga/steps.js';
-import { executionArnOf } from '../infra/aws/sfnExecutions.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
