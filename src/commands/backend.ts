@@ -10,12 +10,13 @@ import { readFile } from 'node:fs/promises';
 import type { DeadLetterQueues, MessageFailureStore } from '../core/deadLetters.js';
 import { BadInputError, OperationFailedError } from '../core/errors.js';
 import type { IdempotencyStore } from '../core/idempotencyRules.js';
-import type { ExecutionPort } from '../core/ports.js';
+import type { ExecutionPort, RequestGuard } from '../core/ports.js';
 import { callerIdentity } from '../infra/aws/callerIdentity.js';
 import { type AwsClients, clientsFor } from '../infra/aws/clients.js';
 import { DynamoMessageFailureStore } from '../infra/aws/dynamoMessageFailureStore.js';
 import { DynamoIdempotencyStore } from '../infra/aws/idempotencyStore.js';
 import { queueUrlLookup } from '../infra/aws/queueUrls.js';
+import { createRequestGuard } from '../infra/aws/requestGuard.js';
 import { type AwsSagaPorts, createSagaPorts, dataTable } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort } from '../infra/aws/sfnExecutions.js';
 import { SqsDeadLetters } from '../infra/aws/sqsDeadLetters.js';
@@ -40,6 +41,8 @@ export interface Backend {
   readonly deadLetters: DeadLetterQueues & { dlqName(queue: string): string };
   readonly messageFailures: MessageFailureStore;
   readonly idempotency: IdempotencyStore;
+  /** Keeps the idempotency keys of start requests (`run --idempotency-key`). */
+  readonly requests: RequestGuard;
   /** The text of an artifact (an ACH file) at the location its run recorded. */
   readArtifact(location: string): Promise<string>;
   /** Who the audit trail names: the OS user on the local target, the caller's identity ARN on AWS. */
@@ -146,6 +149,11 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
     }),
     messageFailures: new DynamoMessageFailureStore(table),
     idempotency: new DynamoIdempotencyStore(clients.dynamodb, names.idempotencyTable),
+    requests: createRequestGuard({
+      client: clients.dynamodb,
+      tableName: names.idempotencyTable,
+      kind: 'StartRun',
+    }),
     readArtifact: opened.readArtifact,
     actor: opened.actor,
     ...(names.definitionHash ? { deployedDefinitionHash: names.definitionHash } : {}),

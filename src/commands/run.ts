@@ -2,8 +2,15 @@
  * `payroll-ops run --period P`: validates the run against the stored roster (a dry run of the pay
  * engine, so bad input fails before anything is written), takes the period and starts the saga.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { type PayRunRequest, previewPayRun, startPayRun } from '../actions/startPayRun.js';
+import {
+  checkIdempotencyKey,
+  type PayRunRequest,
+  previewPayRun,
+  startPayRun,
+} from '../actions/startPayRun.js';
 import { BadInputError } from '../core/errors.js';
 import { parsePayments } from '../core/paymentsParser.js';
 import { parsePeriod } from '../core/periodParser.js';
@@ -60,11 +67,19 @@ function warnOnDefinitionDrift(ctx: CommandContext, backend: Backend): void {
 }
 
 /** The CLI's start: the operator is who asked, and who the audit trail names. */
-export function startCliRun(ctx: CommandContext, backend: Backend, request: PayRunRequest) {
-  return startPayRun({ ...backend.ports, executions: backend.executions }, request, {
-    requestedBy: ctx.env.user,
-    actor: backend.actor,
-  });
+export function startCliRun(
+  ctx: CommandContext,
+  backend: Backend,
+  request: PayRunRequest,
+  idempotencyKey?: string,
+) {
+  return startPayRun(
+    { ...backend.ports, executions: backend.executions, requests: backend.requests },
+    request,
+    { requestedBy: ctx.env.user, actor: backend.actor },
+    // One key per invocation, or the operator's: the same command retried with it starts nothing new.
+    idempotencyKey ?? randomUUID(),
+  );
 }
 
 export function registerRun(program: Command): void {
@@ -84,6 +99,7 @@ export function registerRun(program: Command): void {
     )
     .option('--off-cycle', 'an extra run in a period that already has its regular run (needs --reason)')
     .option('--reason <text>', 'why an off-cycle run is made (recorded on the run)')
+    .option('--idempotency-key <key>', 'makes a retried command safe: the same key and request start one run')
     .option('--dry-run', 'print the preview from the stored roster and start nothing')
     .option('--watch', 'follow the run to its end (exit 0 when COMPLETED, 1 otherwise)')
     .addHelpText(
@@ -106,7 +122,14 @@ Examples:
           else ctx.io.data(renderPreviewTable(preview));
           return;
         }
-        const started = await startCliRun(ctx, backend, options);
+        const started = await startCliRun(
+          ctx,
+          backend,
+          options,
+          typeof raw.idempotencyKey === 'string'
+            ? checkIdempotencyKey(raw.idempotencyKey, '--idempotency-key')
+            : undefined,
+        );
         if (ctx.io.json && raw.watch !== true)
           ctx.io.dataJson({ runId: started.runId, executionArn: started.executionArn });
         else if (!ctx.io.json) ctx.io.data(started.runId);

@@ -237,6 +237,16 @@ export interface ExecutionSummary {
   readonly redriveCount: number;
 }
 
+/**
+ * Makes a request that carries its caller's idempotency key happen once: the same key with the
+ * same request gives the first answer (also to a request made at the same moment); the same key
+ * with another request is refused (IDEMPOTENCY_KEY_REUSED). A request that fails is not kept, so
+ * it can be tried again.
+ */
+export interface RequestGuard {
+  once<T>(key: string, request: unknown, work: () => Promise<T>): Promise<T>;
+}
+
 /** An operator action worth keeping: who did what to which run, and why (`rollback --reason`, forced expiry). */
 export interface AuditEntry {
   readonly at: string;
