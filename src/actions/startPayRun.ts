@@ -7,10 +7,10 @@
 
 import { BadInputError, OperationFailedError } from '../core/errors.js';
 import type { OffCyclePayment } from '../core/offCyclePayments.js';
-import type { PayRunPreview } from '../core/payroll/previewPayRun.js';
 import type { PayPeriod } from '../core/period.js';
 import type { AuditStore, ExecutionPort, RequestGuard, SagaPorts } from '../core/ports.js';
 import type { Timesheet } from '../core/roster.js';
+import type { PayRunPreview } from '../core/saga/preview.js';
 import { RunType } from '../core/saga/records.js';
 import { basisOf, checkStartLimits, type StartedRun, startRun } from '../core/saga/startRun.js';
 import { validateRun } from '../core/saga/validateRun.js';

@@ -6,7 +6,7 @@
  * saga's own compensations — and follows it like `watch`.
  */
 import type { Command } from 'commander';
-import { BadInputError, OperationFailedError } from '../core/errors.js';
+import { OperationFailedError } from '../core/errors.js';
 import { formatCents } from '../core/money.js';
 import type { IsoDate } from '../core/period.js';
 import { ExecutionStatus, type ExecutionSummary } from '../core/ports.js';
@@ -25,6 +25,7 @@ import { CompensationStatus, RunStatus, type StepName } from '../core/saga/steps
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
+import { reasonFlag } from './flags.js';
 import { followRunView, runNotFound } from './follow.js';
 import { type IoHost, OutputFormat } from './io/ioHost.js';
 import {
@@ -55,14 +56,7 @@ export function parseRollbackOptions(
   runId: string,
   raw: { readonly reason?: string; readonly plan?: boolean },
 ): RollbackOptions {
-  const reason = raw.reason?.trim() ?? '';
-  if (reason.length === 0) {
-    throw new BadInputError(
-      'REASON_REQUIRED',
-      'rollback needs --reason TEXT saying why the run is undone (it goes into the audit trail).',
-      { details: { flag: '--reason' } },
-    );
-  }
+  const reason = reasonFlag(raw.reason, 'rollback');
   return { runId, reason, planOnly: raw.plan === true };
 }
 

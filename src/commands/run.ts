@@ -11,7 +11,6 @@ import {
   previewPayRun,
   startPayRun,
 } from '../actions/startPayRun.js';
-import { BadInputError } from '../core/errors.js';
 import { parsePayments } from '../core/paymentsParser.js';
 import { parsePeriod } from '../core/periodParser.js';
 import { RunType } from '../core/saga/records.js';
@@ -21,6 +20,7 @@ import { definitionHash } from '../infra/backendSpec.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { DEFAULT_EMPLOYER } from './employees.js';
+import { reasonFlag } from './flags.js';
 import { followRunToCompletion } from './follow.js';
 import { previewJson, renderPreviewTable } from './io/previewRenderer.js';
 import { readInputFile } from './readInputFile.js';
@@ -28,13 +28,12 @@ import { readInputFile } from './readInputFile.js';
 export function parseRunOptions(raw: Record<string, string | boolean | undefined>): PayRunRequest {
   const period = parsePeriod(String(raw.period), { payDate: raw.payDate as string | undefined });
   const offCycle = raw.offCycle === true;
-  const reason = typeof raw.reason === 'string' ? raw.reason.trim() : undefined;
-  if (offCycle && !reason) {
-    throw new BadInputError(
-      'REASON_REQUIRED',
-      '--off-cycle needs --reason TEXT saying why the extra run is made.',
-    );
-  }
+  // An off-cycle run says why it is made; a regular one may.
+  const reason = offCycle
+    ? reasonFlag(raw.reason as string | undefined, '--off-cycle')
+    : typeof raw.reason === 'string' && raw.reason.trim() !== ''
+      ? raw.reason.trim()
+      : undefined;
   const timesheetFile = raw.timesheet as string | undefined;
   const paymentsFile = raw.payments as string | undefined;
   const request: PayRunRequest = {
