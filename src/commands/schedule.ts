@@ -16,28 +16,23 @@ import { BadInputError, OperationFailedError } from '../core/errors.js';
 import { checkEmployerId } from '../core/limits.js';
 import { MAX_LEAD_DAYS, PAY_DAY_RULES } from '../core/paySchedule.js';
 import { PAY_FREQUENCIES } from '../core/period.js';
-import { StateMachineName } from '../core/saga/functions.js';
 import { type PaydayReport, paydayDate } from '../core/saga/paydayTasks.js';
 import { RunStatus } from '../core/saga/steps.js';
 import { systemClock } from '../infra/aws/sagaPorts.js';
-import { createPaydayExecutions } from '../infra/aws/sfnPayday.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
+import { wholeNumberFlag } from './flags.js';
 import { followRuns } from './followRuns.js';
 import { renderTable } from './io/tables.js';
 
-const actorOf = (ctx: CommandContext, backend: Backend) => `${ctx.env.user}@${backend.target}`;
-
 function parseLeadDays(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text.trim())) {
-    throw new BadInputError(
-      'SCHEDULE_LEAD_DAYS_INVALID',
-      `--lead-days ${text}: give a whole number of banking days from 0 to ${MAX_LEAD_DAYS} (default 2).`,
-      { details: { flag: '--lead-days' } },
-    );
-  }
-  return Number(text.trim());
+  return wholeNumberFlag('--lead-days', text.trim(), {
+    min: 0,
+    max: MAX_LEAD_DAYS,
+    what: 'a number of banking days (default 2)',
+    code: 'SCHEDULE_LEAD_DAYS_INVALID',
+  });
 }
 
 function parseAsOf(text: string | undefined): string | undefined {
@@ -140,7 +135,7 @@ Examples:
       // Every flag checked before the backend is opened: bad input writes nothing.
       scheduleFromRequest(request, todayUtc(systemClock));
       const { schedule: saved, created } = await withBackend(ctx, (backend) =>
-        setSchedule(backend.ports, request, actorOf(ctx, backend)),
+        setSchedule(backend.ports, request, backend.actor),
       );
       if (ctx.io.json) ctx.io.dataJson(saved);
       else
@@ -201,7 +196,7 @@ function registerChange(schedule: Command, action: ScheduleAction, description: 
       const ctx = contextFor(command);
       checkEmployerId(employerId, 'Employer id');
       const { before, after } = await withBackend(ctx, (backend) =>
-        changeSchedule(backend.ports, employerId, action, actorOf(ctx, backend)),
+        changeSchedule(backend.ports, employerId, action, backend.actor),
       );
       if (ctx.io.json) ctx.io.dataJson({ employerId, action, before, after: after ?? null });
       else ctx.io.success(`Schedule of ${employerId} ${done}.`);
@@ -236,13 +231,9 @@ Examples:
       const ctx = contextFor(command);
       const asOf = parseAsOf(raw.asOf);
       const { report, ends } = await withBackend(ctx, async (backend) => {
-        const payday = createPaydayExecutions(
-          backend.clients.sfn,
-          backend.stateMachineArn(StateMachineName.Payday),
-        );
         const result = await runDue(
-          { clock: systemClock, payday, audit: backend.ports.audit },
-          { ...(asOf ? { asOf } : {}), actor: actorOf(ctx, backend) },
+          { clock: systemClock, payday: backend.payday, audit: backend.ports.audit },
+          { ...(asOf ? { asOf } : {}), actor: backend.actor },
         );
         const { executionArn: _arn, ...report } = result;
         if (!ctx.io.json) printReport(ctx, report, await startedRows(backend, report));

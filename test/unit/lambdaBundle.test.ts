@@ -23,7 +23,7 @@ const config = {
     'bank-gateway': 'payroll-ops-t-bank-gateway',
     'payslip-delivery': 'payroll-ops-t-payslip-delivery',
   },
-  deadLetterQueues: {
+  dlqs: {
     'bank-gateway': 'payroll-ops-t-bank-gateway-dlq',
     'payslip-delivery': 'payroll-ops-t-payslip-delivery-dlq',
   },

@@ -34,18 +34,15 @@ const HOLD_SECONDS = 60;
 /** A DLQ holding more than this is a bigger incident than a listing can show. */
 const MAX_MESSAGES = 1_000;
 
-/** The SQS names of a consumer queue and of its DLQ. */
-export interface DeadLetterQueueNames {
-  readonly source: (queue: ConsumerQueue) => string;
-  readonly dlq: (queue: ConsumerQueue) => string;
-}
-
 export interface SqsDeadLettersOptions {
   readonly sqs: SQSClient;
   /** The URL of a queue by its SQS name. */
   readonly queueUrl: (queueName: string) => Promise<string>;
-  /** The target's queue names; the local target's by default. */
-  readonly names?: DeadLetterQueueNames;
+  /** The target's queue and DLQ names; the local stack's by default. */
+  readonly names?: {
+    readonly queues: Readonly<Record<ConsumerQueue, string>>;
+    readonly dlqs: Readonly<Record<ConsumerQueue, string>>;
+  };
 }
 
 /** The SQS name of a consumer queue's DLQ, from the queue specs both targets are built from. */
@@ -55,8 +52,6 @@ export function dlqNameOf(queue: ConsumerQueue): string {
   if (!dlq) throw new InfrastructureError('NO_DLQ', `Queue ${source} has no dead-letter queue.`);
   return dlq;
 }
-
-const LOCAL_NAMES: DeadLetterQueueNames = { source: (queue) => QUEUE_NAMES[queue], dlq: dlqNameOf };
 
 function redriveCountOf(message: Message): number {
   const count = Number(message.MessageAttributes?.[REDRIVE_COUNT_ATTRIBUTE]?.StringValue);
@@ -79,14 +74,15 @@ function letterOf(queue: ConsumerQueue, message: Message): DeadLetter {
 }
 
 export class SqsDeadLetters implements DeadLetterQueues {
-  private readonly names: DeadLetterQueueNames;
+  constructor(private readonly options: SqsDeadLettersOptions) {}
 
-  constructor(private readonly options: SqsDeadLettersOptions) {
-    this.names = options.names ?? LOCAL_NAMES;
+  /** The SQS name of a consumer queue's DLQ on this target. */
+  dlqName(queue: ConsumerQueue): string {
+    return this.options.names?.dlqs[queue] ?? dlqNameOf(queue);
   }
 
   async peek(queue: ConsumerQueue): Promise<readonly DeadLetter[]> {
-    const dlqUrl = await this.url(this.names.dlq(queue));
+    const dlqUrl = await this.url(this.dlqName(queue));
     const held = await this.receiveAll(dlqUrl);
     await this.release(dlqUrl, held);
     return held.map((message) => letterOf(queue, message));
@@ -96,8 +92,8 @@ export class SqsDeadLetters implements DeadLetterQueues {
     queue: ConsumerQueue,
     select: (letter: DeadLetter) => boolean,
   ): Promise<readonly DeadLetter[]> {
-    const dlqUrl = await this.url(this.names.dlq(queue));
-    const sourceUrl = await this.url(this.names.source(queue));
+    const dlqUrl = await this.url(this.dlqName(queue));
+    const sourceUrl = await this.url(this.options.names?.queues[queue] ?? QUEUE_NAMES[queue]);
     const held = await this.receiveAll(dlqUrl);
     const moved: DeadLetter[] = [];
     const kept: Message[] = [];

@@ -41,9 +41,9 @@ function configOf(scope: Construct, spec: BackendSpec, storage: Storage): Backen
     queues: Object.fromEntries(
       [...storage.queues].map(([outbox, { queue }]) => [outbox, queue.queueName]),
     ) as BackendConfig['queues'],
-    deadLetterQueues: Object.fromEntries(
+    dlqs: Object.fromEntries(
       [...storage.queues].map(([outbox, { dlq }]) => [outbox, dlq.queueName]),
-    ) as BackendConfig['deadLetterQueues'],
+    ) as BackendConfig['dlqs'],
     stateMachineArns: Object.fromEntries(
       spec.stateMachines.map((machine) => [machine.machine, stateMachineArnOf(scope, machine.name)]),
     ) as Record<StateMachineName, string>,

@@ -11,6 +11,7 @@ import type { AuditStore, SagaPorts, ScheduleStore } from '../../core/ports.js';
 import { FunctionName, type StateMachineName } from '../../core/saga/functions.js';
 import { DynamoMessageFailureStore } from '../aws/dynamoMessageFailureStore.js';
 import { queueUrlLookup } from '../aws/queueUrls.js';
+import { createRequestGuard } from '../aws/requestGuard.js';
 import { createSagaPorts, dataTable } from '../aws/sagaPorts.js';
 import { createExecutionPort } from '../aws/sfnExecutions.js';
 import { SqsDeadLetters } from '../aws/sqsDeadLetters.js';
@@ -37,7 +38,7 @@ export interface BackendConfig {
   /** The SQS queue name behind each outbox queue. */
   readonly queues: Readonly<Record<OutboxQueue, string>>;
   /** The SQS name of each outbox queue's dead-letter queue (the scheduled redrive's). */
-  readonly deadLetterQueues: Readonly<Record<OutboxQueue, string>>;
+  readonly dlqs: Readonly<Record<OutboxQueue, string>>;
   readonly stateMachineArns: Readonly<Record<StateMachineName, string>>;
 }
 
@@ -90,13 +91,18 @@ export function createPayrollBackend(options: PayrollBackendOptions): PayrollBac
       [FunctionName.OffCycleApi]: createOffCycleApiHandler({
         ports,
         executions,
+        requests: createRequestGuard({
+          client: dynamodb,
+          tableName: config.idempotencyTable,
+          kind: 'StartRun',
+        }),
       }),
       ...createPaydayHandlers({ ports, executions }),
       [FunctionName.RedriveDeadLetters]: createDeadLetterRedriveHandler({
         dlq: new SqsDeadLetters({
           sqs,
           queueUrl,
-          names: { source: (queue) => config.queues[queue], dlq: (queue) => config.deadLetterQueues[queue] },
+          names: { queues: config.queues, dlqs: config.dlqs },
         }),
         failures,
         now,

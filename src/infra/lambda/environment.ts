@@ -48,10 +48,7 @@ export function lambdaEnvironment(
       Object.values(OutboxQueue).map((queue) => [queueVariable(queue), config.queues[queue]]),
     ),
     ...Object.fromEntries(
-      Object.values(OutboxQueue).map((queue) => [
-        deadLetterQueueVariable(queue),
-        config.deadLetterQueues[queue],
-      ]),
+      Object.values(OutboxQueue).map((queue) => [deadLetterQueueVariable(queue), config.dlqs[queue]]),
     ),
     ...Object.fromEntries(
       Object.values(StateMachineName).map((machine) => [
@@ -86,9 +83,9 @@ export function readLambdaEnvironment(env: Readonly<Record<string, string | unde
       queues: Object.fromEntries(
         Object.values(OutboxQueue).map((queue) => [queue, required(queueVariable(queue))]),
       ) as BackendConfig['queues'],
-      deadLetterQueues: Object.fromEntries(
+      dlqs: Object.fromEntries(
         Object.values(OutboxQueue).map((queue) => [queue, required(deadLetterQueueVariable(queue))]),
-      ) as BackendConfig['deadLetterQueues'],
+      ) as BackendConfig['dlqs'],
       stateMachineArns: Object.fromEntries(
         Object.values(StateMachineName).map((machine) => [machine, required(stateMachineVariable(machine))]),
       ) as BackendConfig['stateMachineArns'],

@@ -48,9 +48,9 @@ export function localBackendConfig(spec: BackendSpec): BackendConfig {
     queues: Object.fromEntries(
       spec.queues.map((queue) => [queue.outbox, queue.name]),
     ) as BackendConfig['queues'],
-    deadLetterQueues: Object.fromEntries(
+    dlqs: Object.fromEntries(
       spec.queues.map((queue) => [queue.outbox, queue.dlq.name]),
-    ) as BackendConfig['deadLetterQueues'],
+    ) as BackendConfig['dlqs'],
     stateMachineArns: Object.fromEntries(
       spec.stateMachines.map((machine) => [
         machine.machine,
