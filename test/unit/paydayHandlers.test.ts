@@ -153,6 +153,17 @@ describe('a payday', () => {
     expect([...ports.runs.runs.keys()].sort()).toEqual(['acme-2026-03-regular', 'globex-2026-03-regular']);
   });
 
+  it('says not-due, not already-started, when the last run paid a period before the schedule began', async () => {
+    await payday();
+    await ports.schedules.put(paySchedule({ employerId: 'acme', calendar: 'monthly', from: '2026-05' }));
+    const skip = (await plan()).skipped.find((s) => s.employerId === 'acme');
+    expect(skip).toEqual({
+      employerId: 'acme',
+      reason: 'not-due',
+      detail: '2026-05 (pay date 2026-05-29) is due on 2026-05-27',
+    });
+  });
+
   it('skips a start that raced another trigger: the period lock refuses it, nothing is written', async () => {
     const racing = (await plan()).due;
     await fanOut(racing);

@@ -72,8 +72,10 @@ function explain(
   asOf: IsoDate,
 ): PaydaySkip {
   if (skip.reason !== SkipReason.NotDue || !schedule || !last) return skip;
-  const paid = scheduledRun(schedule, parsePeriod(last.periodId));
-  if (paid.dueOn > asOf) return skip;
+  const lastPeriod = parsePeriod(last.periodId);
+  // A period paid before the schedule's first one was not owed by it: the schedule is just not due.
+  if (lastPeriod.end < parsePeriod(schedule.from).start) return skip;
+  if (scheduledRun(schedule, lastPeriod).dueOn > asOf) return skip;
   return {
     employerId: skip.employerId,
     reason: PaydaySkipReason.AlreadyStarted,
