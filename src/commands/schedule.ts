@@ -3,6 +3,7 @@
  * payday machine started by hand exactly as the daily schedule starts it.
  */
 import type { Command } from 'commander';
+import { followRuns } from '../actions/followRuns.js';
 import {
   changeSchedule,
   listSchedules,
@@ -22,7 +23,7 @@ import { systemClock } from '../infra/aws/sagaPorts.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { wholeNumberFlag } from './flags.js';
-import { followRuns } from './followRuns.js';
+
 import { renderTable } from './io/tables.js';
 
 function parseLeadDays(text: string | undefined): number | undefined {

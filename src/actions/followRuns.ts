@@ -1,11 +1,17 @@
 /**
- * Follows several runs at once to their end (`schedule run-due --watch`): one line per run as it
- * ends, polling the store like `watch` does, so runs started by another process are followed too.
+ * Following several runs at once to their end (`schedule run-due --watch`), by polling their
+ * records as `watch` does, so runs started by another process are followed just the same. Prints
+ * nothing: each run that ends is a coded message, and the host shows it as a line (or a JSON line).
  */
 import { PayrollOpsError } from '../core/errors.js';
+import { type IIoHost, ioMessage } from '../core/ioMessages.js';
 import type { SagaPorts } from '../core/ports.js';
 import { isTerminal, type RunStatus } from '../core/saga/steps.js';
-import type { IoHost } from './io/ioHost.js';
+
+export const FollowRunsCode = {
+  /** One of the runs followed ended. */
+  RunEnded: 'PAYROLL_PAYDAY_I6001',
+} as const;
 
 export interface RunEnd {
   readonly runId: string;
@@ -17,7 +23,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Polls until every run is terminal; their final statuses, in the order given. */
 export async function followRuns(
   ports: Pick<SagaPorts, 'runs'>,
-  io: IoHost,
+  io: IIoHost,
   runIds: readonly string[],
   intervalMs = 500,
 ): Promise<readonly RunEnd[]> {
@@ -31,7 +37,17 @@ export async function followRuns(
       });
       if (run && isTerminal(run.status)) {
         ended.set(runId, run.status);
-        io.info(`${runId} ended ${run.status} (${ended.size} of ${runIds.length})`);
+        await io.notify(
+          ioMessage(
+            'info',
+            FollowRunsCode.RunEnded,
+            `${runId} ended ${run.status} (${ended.size} of ${runIds.length})`,
+            {
+              runId,
+              status: run.status,
+            },
+          ),
+        );
       }
     }
     if (ended.size < runIds.length) await sleep(intervalMs);
