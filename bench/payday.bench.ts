@@ -96,6 +96,12 @@ async function main() {
     const notCompleted = runs.filter((run) => run.status !== RunStatus.Completed);
     if (notCompleted.length > 0) throw new Error(`${notCompleted.length} payday runs did not complete`);
     const employees = runs.reduce((sum, run) => sum + (run.employees ?? 0), 0);
+    // Each payday run on its own (record start to end): how much the runs wait on one another.
+    const durations = runs
+      .map((run) => Date.parse(run.endedAt ?? run.startedAt) - Date.parse(run.startedAt))
+      .sort((a, b) => a - b);
+    const lastStart = Math.max(...runs.map((run) => Date.parse(run.startedAt)));
+    const firstStart = Math.min(...runs.map((run) => Date.parse(run.startedAt)));
 
     console.log(
       `single run: ${SINGLE} employees in ${seconds(singleMs)} (${Math.round(SINGLE / (singleMs / 1000))} employees/s)`,
@@ -103,6 +109,10 @@ async function main() {
     console.log(
       `payday: ${EMPLOYERS} employers × ${EACH} employees (${employees} in all) in ${seconds(paydayMs)} ` +
         `(${Math.round(employees / (paydayMs / 1000))} employees/s); the payday machine itself (plan, ${EMPLOYERS} starts, report) ${seconds(machineMs)}`,
+    );
+    console.log(
+      `payday runs: each ${seconds(durations[0] ?? 0)} (fastest) / ${seconds(durations[Math.floor(durations.length / 2)] ?? 0)} (median) / ` +
+        `${seconds(durations.at(-1) ?? 0)} (slowest); all ${EMPLOYERS} started within ${seconds(lastStart - firstStart)}`,
     );
     console.log(`ratio payday / single run: ${(paydayMs / singleMs).toFixed(2)} (aim ≤ 1.5)`);
     console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
