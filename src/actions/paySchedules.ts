@@ -4,18 +4,26 @@
  * last period paid), exactly as the payday machine will compute it.
  */
 import { BadInputError } from '../core/errors.js';
-import { lastPaidPeriods } from '../core/lastPaid.js';
+import { lastPaidBySchedule } from '../core/lastPaid.js';
 import { nextScheduledRun, periodContaining } from '../core/payCalendar.js';
 import { type PaySchedule, type PayScheduleInput, paySchedule } from '../core/paySchedule.js';
 import type { IsoDate, PayFrequency } from '../core/period.js';
 import { PAY_FREQUENCIES } from '../core/period.js';
-import type { AuditStore, Clock, RosterStore, RunStore, ScheduleStore } from '../core/ports.js';
+import type {
+  AuditStore,
+  Clock,
+  PeriodLockStore,
+  RosterStore,
+  RunStore,
+  ScheduleStore,
+} from '../core/ports.js';
 
 export interface ScheduleActionPorts {
   readonly clock: Clock;
   readonly schedules: ScheduleStore;
   readonly roster: Pick<RosterStore, 'getEmployer'>;
-  readonly runs: Pick<RunStore, 'listRegularRuns'>;
+  readonly runs: Pick<RunStore, 'listRegularRuns' | 'getRun'>;
+  readonly locks: Pick<PeriodLockStore, 'holder'>;
   readonly audit: AuditStore;
 }
 
@@ -159,13 +167,10 @@ export interface ScheduleView {
 }
 
 export async function listSchedules(
-  ports: Pick<ScheduleActionPorts, 'schedules' | 'runs'>,
+  ports: Pick<ScheduleActionPorts, 'schedules' | 'runs' | 'locks'>,
 ): Promise<readonly ScheduleView[]> {
   const schedules = await ports.schedules.list();
-  const lastPaid = await lastPaidPeriods(
-    ports.runs,
-    schedules.map((schedule) => schedule.employerId),
-  );
+  const lastPaid = await lastPaidBySchedule(ports, schedules);
   return schedules.map((schedule) => {
     const last = lastPaid.get(schedule.employerId)?.periodId;
     const view = {

@@ -4,8 +4,12 @@
  * runs actually made — never a counter kept beside them — so a rollback makes its period owed
  * again without anyone updating a schedule.
  */
-import type { RunStore } from './ports.js';
-import type { RunRecord } from './saga/records.js';
+import { PayrollOpsError } from './errors.js';
+import { nextScheduledRun } from './payCalendar.js';
+import type { PaySchedule } from './paySchedule.js';
+import type { PeriodLockStore, RunStore } from './ports.js';
+import { type RunRecord, RunType } from './saga/records.js';
+import { periodLockKey } from './saga/runIds.js';
 import { RunStatus } from './saga/steps.js';
 
 export interface LastPaid {
@@ -55,4 +59,51 @@ export async function lastPaidPeriods(
 /** The plan's view: employer id → period id. */
 export function lastPaidPeriodIds(lastPaid: ReadonlyMap<string, LastPaid>): ReadonlyMap<string, string> {
   return new Map([...lastPaid].map(([employerId, paid]) => [employerId, paid.periodId]));
+}
+
+export interface LastPaidPorts {
+  readonly runs: Pick<RunStore, 'listRegularRuns' | 'getRun'>;
+  readonly locks: Pick<PeriodLockStore, 'holder'>;
+}
+
+/** Periods a schedule is walked forward by their locks at most, per read: a bound, not a rule. */
+const MAX_LOCK_WALK = 12;
+
+/**
+ * The last period each schedule's employer paid: from its regular runs, then checked forward by
+ * the period locks — a period whose lock is held by a run that pays it is paid, whether or not
+ * that run was found by the first read (a run started before runs were listed per employer, or
+ * one whose start died between writing the run and its pointer). One lock read per schedule when
+ * nothing was missed.
+ */
+export async function lastPaidBySchedule(
+  ports: LastPaidPorts,
+  schedules: readonly PaySchedule[],
+): Promise<ReadonlyMap<string, LastPaid>> {
+  const found = new Map(
+    await lastPaidPeriods(
+      ports.runs,
+      schedules.map((schedule) => schedule.employerId),
+    ),
+  );
+  await Promise.all(
+    schedules.map(async (schedule) => {
+      for (let step = 0; step < MAX_LOCK_WALK; step++) {
+        let next: ReturnType<typeof nextScheduledRun>;
+        try {
+          next = nextScheduledRun(schedule, found.get(schedule.employerId)?.periodId);
+        } catch (error) {
+          // The plan reports a schedule that cannot say what is next; nothing to walk.
+          if (PayrollOpsError.isPayrollOpsError(error)) return;
+          throw error;
+        }
+        const lockKey = periodLockKey(schedule.employerId, next.period, RunType.Regular) as string;
+        const holder = await ports.locks.holder(lockKey);
+        const run = holder === undefined ? undefined : await ports.runs.getRun(holder);
+        if (!run || !paysItsPeriod(run)) return;
+        found.set(schedule.employerId, { periodId: next.period.id, runId: run.runId });
+      }
+    }),
+  );
+  return found;
 }

@@ -164,6 +164,32 @@ describe('a payday', () => {
     });
   });
 
+  it('finds a period paid by a run its employer listing misses, by the period lock (runs from before the listing)', async () => {
+    await payday();
+    // As if acme's run had been started before runs were listed per employer.
+    const blind = {
+      ...ports,
+      runs: Object.assign(Object.create(ports.runs) as typeof ports.runs, {
+        listRegularRuns: async () => [],
+      }),
+    };
+    const planned = await planPaydayTask(blind, { asOf: PAYDAY });
+    expect(planned.due).toEqual([]);
+    expect(planned.skipped.find((skip) => skip.employerId === 'acme')).toMatchObject({
+      reason: 'already-started',
+      detail: expect.stringContaining('2026-03 was started as acme-2026-03-regular'),
+    });
+    for (const runId of ['acme-2026-03-regular', 'globex-2026-03-regular']) {
+      await ports.runs.updateRun(runId, { status: RunStatus.Completed });
+    }
+    expect(
+      (await planPaydayTask(blind, { asOf: '2026-04-28' })).due.map((d) => [d.employerId, d.period]),
+    ).toEqual([
+      ['acme', '2026-04'],
+      ['globex', '2026-04'],
+    ]);
+  });
+
   it('skips a start that raced another trigger: the period lock refuses it, nothing is written', async () => {
     const racing = (await plan()).due;
     await fanOut(racing);

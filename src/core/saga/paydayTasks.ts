@@ -6,13 +6,13 @@
  */
 import { isIsoDate } from '../bankingDays.js';
 import { BadInputError } from '../errors.js';
-import { type LastPaid, lastPaidPeriodIds, lastPaidPeriods } from '../lastPaid.js';
+import { type LastPaid, type LastPaidPorts, lastPaidBySchedule, lastPaidPeriodIds } from '../lastPaid.js';
 import { scheduledRun } from '../payCalendar.js';
 import { planPayday, type SkippedEmployer, SkipReason } from '../payday.js';
 import type { PaySchedule } from '../paySchedule.js';
 import type { IsoDate } from '../period.js';
 import { parsePeriod } from '../periodParser.js';
-import type { RunStore, ScheduleStore } from '../ports.js';
+import type { ScheduleStore } from '../ports.js';
 
 /** Why an employer's run was not started: the plan's reasons, and the fan-out's own. */
 export const PaydaySkipReason = {
@@ -83,9 +83,8 @@ function explain(
   };
 }
 
-export interface PlanPaydayPorts {
+export interface PlanPaydayPorts extends LastPaidPorts {
   readonly schedules: Pick<ScheduleStore, 'list'>;
-  readonly runs: Pick<RunStore, 'listRegularRuns'>;
 }
 
 /** The first task: every schedule, the last period each employer paid, and who is due on `asOf`. */
@@ -95,10 +94,7 @@ export async function planPaydayTask(
 ): Promise<PaydayPlanResult> {
   const asOf = paydayDate(input.asOf);
   const schedules = await ports.schedules.list();
-  const lastPaid = await lastPaidPeriods(
-    ports.runs,
-    schedules.map((schedule) => schedule.employerId),
-  );
+  const lastPaid = await lastPaidBySchedule(ports, schedules);
   const plan = planPayday(schedules, lastPaidPeriodIds(lastPaid), asOf);
   const scheduleOf = new Map(schedules.map((schedule) => [schedule.employerId, schedule]));
   return {
