@@ -6,13 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import { OperationFailedError, TransientError } from '../core/errors.js';
 import type { IsoDate } from '../core/period.js';
-import { type AuditStore, type Clock, ExecutionStatus, type PaydayExecutions } from '../core/ports.js';
+import {
+  type AuditStore,
+  type Clock,
+  ExecutionStatus,
+  type PaydayExecutions,
+  type RunStore,
+} from '../core/ports.js';
 import { type PaydayReport, paydayDate } from '../core/saga/paydayTasks.js';
 
 export interface RunDuePorts {
   readonly clock: Clock;
   readonly payday: PaydayExecutions;
   readonly audit: AuditStore;
+  readonly runs: Pick<RunStore, 'getRun'>;
 }
 
 export interface RunDueOptions {
@@ -22,8 +29,19 @@ export interface RunDueOptions {
   readonly timeoutMs?: number;
 }
 
-export interface RunDueResult extends PaydayReport {
+/** A run the payday started, as its record says: whose, and for which period. */
+export interface StartedRunView {
+  readonly runId: string;
+  readonly employerId: string;
+  readonly period: string;
+  readonly payDate: IsoDate;
+}
+
+export interface RunDueResult {
+  /** The machine's output, as the daily schedule's executions end with it. */
+  readonly report: PaydayReport;
   readonly executionArn: string;
+  readonly startedRuns: readonly StartedRunView[];
 }
 
 /**
@@ -40,6 +58,15 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Today in UTC: the date the daily schedule (06:00 UTC) would use. */
 export function todayUtc(clock: Clock): IsoDate {
   return clock.now().slice(0, 10);
+}
+
+async function startedRunViews(ports: Pick<RunDuePorts, 'runs'>, report: PaydayReport) {
+  const runs = await Promise.all(report.started.map((runId) => ports.runs.getRun(runId)));
+  return runs.flatMap((run) =>
+    run
+      ? [{ runId: run.runId, employerId: run.employerId, period: run.period.id, payDate: run.period.payDate }]
+      : [],
+  );
 }
 
 export async function runDue(
@@ -65,7 +92,8 @@ export async function runDue(
     });
     if (execution && execution.status !== ExecutionStatus.Running) {
       if (execution.status === ExecutionStatus.Succeeded && execution.output) {
-        return { ...(JSON.parse(execution.output) as PaydayReport), executionArn };
+        const report = JSON.parse(execution.output) as PaydayReport;
+        return { report, executionArn, startedRuns: await startedRunViews(ports, report) };
       }
       throw new OperationFailedError(
         'PAYDAY_FAILED',

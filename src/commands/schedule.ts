@@ -8,7 +8,6 @@ import {
   changeSchedule,
   listSchedules,
   ScheduleAction,
-  type ScheduleView,
   scheduleFromRequest,
   setSchedule,
 } from '../actions/paySchedules.js';
@@ -23,8 +22,7 @@ import { systemClock } from '../infra/aws/sagaPorts.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { wholeNumberFlag } from './flags.js';
-
-import { renderTable } from './io/tables.js';
+import { paydaySummary, renderPaydayTable, renderScheduleTable, scheduleJson } from './io/scheduleRender.js';
 
 function parseLeadDays(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -44,58 +42,6 @@ function parseAsOf(text: string | undefined): string | undefined {
     });
   }
   return paydayDate(text);
-}
-
-/** `not-due` → `not due`: the table reads as words, JSON keeps the codes. */
-const words = (code: string) => code.replaceAll('-', ' ');
-
-function scheduleRows(views: readonly ScheduleView[]): string[][] {
-  return views.map((view) => [
-    view.employerId,
-    view.calendar,
-    view.nextPeriod ?? `(${view.problem ?? 'none'})`,
-    view.nextPayDate ?? '',
-    view.dueOn ?? '',
-    String(view.leadDays),
-    view.payDayRule,
-    view.paused ? 'yes' : 'no',
-    view.lastPaid ?? '',
-  ]);
-}
-
-function scheduleJson(view: ScheduleView) {
-  return {
-    employerId: view.employerId,
-    calendar: view.calendar,
-    nextPeriod: view.nextPeriod,
-    nextPayDate: view.nextPayDate,
-    dueOn: view.dueOn,
-    paused: view.paused,
-    from: view.from,
-    leadDays: view.leadDays,
-    payDayRule: view.payDayRule,
-    lastPaid: view.lastPaid,
-    ...(view.problem ? { problem: view.problem } : {}),
-  };
-}
-
-/** The started runs' employers and periods, read back from their records for the table. */
-async function startedRows(backend: Backend, report: PaydayReport): Promise<string[][]> {
-  return Promise.all(
-    report.started.map(async (runId) => {
-      const run = await backend.ports.runs.getRun(runId);
-      const detail = run ? `${run.period.id}, pay date ${run.period.payDate}` : '';
-      return [run?.employerId ?? '', 'started', runId, detail];
-    }),
-  );
-}
-
-function reportRows(report: PaydayReport, started: readonly string[][]): string[][] {
-  return [
-    ...started,
-    ...report.skipped.map((skip) => [skip.employerId, 'skipped', words(skip.reason), skip.detail]),
-    ...report.failed.map((failure) => [failure.employerId, 'failed', '', failure.error]),
-  ];
 }
 
 function registerSet(schedule: Command): void {
@@ -168,22 +114,7 @@ function registerList(schedule: Command): void {
         );
         return;
       }
-      ctx.io.data(
-        renderTable(
-          [
-            'Employer',
-            'Calendar',
-            'Next period',
-            'Pay date',
-            'Due on',
-            'Lead',
-            'Pay-day rule',
-            'Paused',
-            'Last paid',
-          ],
-          scheduleRows(views),
-        ),
-      );
+      ctx.io.data(renderScheduleTable(views));
     });
 }
 
@@ -232,12 +163,20 @@ Examples:
       const ctx = contextFor(command);
       const asOf = parseAsOf(raw.asOf);
       const { report, ends } = await withBackend(ctx, async (backend) => {
-        const result = await runDue(
-          { clock: systemClock, payday: backend.payday, audit: backend.ports.audit },
+        const { report, startedRuns } = await runDue(
+          {
+            clock: systemClock,
+            payday: backend.payday,
+            audit: backend.ports.audit,
+            runs: backend.ports.runs,
+          },
           { ...(asOf ? { asOf } : {}), actor: backend.actor },
         );
-        const { executionArn: _arn, ...report } = result;
-        if (!ctx.io.json) printReport(ctx, report, await startedRows(backend, report));
+        if (!ctx.io.json) {
+          const table = renderPaydayTable(report, startedRuns);
+          if (table) ctx.io.data(table);
+          ctx.io.success(paydaySummary(report));
+        }
         return { report, ends: raw.watch ? await watchStarted(ctx, backend, report) : undefined };
       });
       if (ctx.io.json) ctx.io.dataJson({ ...report, ...(ends ? { runs: ends } : {}) });
@@ -255,14 +194,6 @@ Examples:
         );
       }
     });
-}
-
-function printReport(ctx: CommandContext, report: PaydayReport, started: readonly string[][]): void {
-  const rows = reportRows(report, started);
-  if (rows.length > 0) ctx.io.data(renderTable(['Employer', 'Result', 'Run / reason', 'Detail'], rows));
-  ctx.io.success(
-    `Payday ${report.asOf}: started ${report.started.length} run(s), skipped ${report.skipped.length}, failed ${report.failed.length}.`,
-  );
 }
 
 export function registerSchedule(program: Command): void {

@@ -9,7 +9,7 @@
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { GetQueueUrlCommand, SendMessageCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunDueResult, runDue } from '../../src/actions/runDue.js';
+import { runDue } from '../../src/actions/runDue.js';
 import { addCalendarDays } from '../../src/core/bankingDays.js';
 import { redriveOnSchedule } from '../../src/core/deadLetterRedrive.js';
 import { periodContaining } from '../../src/core/payCalendar.js';
@@ -17,6 +17,7 @@ import { paySchedule } from '../../src/core/paySchedule.js';
 import { generateRosterCsv } from '../../src/core/rosterGenerator.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
 import { StateMachineName } from '../../src/core/saga/functions.js';
+import type { PaydayReport } from '../../src/core/saga/paydayTasks.js';
 import { AchFileKind, RunType } from '../../src/core/saga/records.js';
 import { RunStatus } from '../../src/core/saga/steps.js';
 import { LOCAL_ACCOUNT_ID } from '../../src/infra/aws/clients.js';
@@ -44,16 +45,19 @@ afterAll(async () => {
 const paydayArn = () =>
   stateMachineArn(harness.clients.region, LOCAL_ACCOUNT_ID, STATE_MACHINE_NAMES[StateMachineName.Payday]);
 
-function trigger(asOf: string): Promise<RunDueResult> {
-  return runDue(
+async function trigger(asOf: string): Promise<PaydayReport> {
+  const result = await runDue(
     {
       clock: systemClock,
       payday: createPaydayExecutions(harness.clients.sfn, paydayArn()),
       audit: harness.ports.audit,
+      runs: harness.ports.runs,
     },
     { asOf, actor: 'test' },
     { pollMs: 100, timeoutMs: 60_000 },
   );
+  expect(result.startedRuns.map((run) => run.runId)).toEqual(result.report.started);
+  return result.report;
 }
 
 async function scheduled(employerId: string, calendar: string, from: string, paused = false) {
