@@ -58,6 +58,11 @@ export function parseTemplate(text: string, source: string): CfnTemplate {
       cause: error,
     });
   }
+  return asTemplate(parsed, source);
+}
+
+/** `parsed` if it has the shape of a template; one line naming what is wrong otherwise. */
+export function asTemplate(parsed: unknown, source: string): CfnTemplate {
   if (!isObject(parsed) || !isObject(parsed.Resources)) {
     throw new BadInputError(
       'TEMPLATE_UNREADABLE',
