@@ -5,20 +5,23 @@
 import { BadInputError } from '../core/errors.js';
 import type { ExecutionPort } from '../core/ports.js';
 import type { StateMachineName } from '../core/saga/functions.js';
-import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID } from '../infra/aws/clients.js';
+import { type AwsClients, clientsFor } from '../infra/aws/clients.js';
 import { type QueueUrlLookup, queueUrlLookup } from '../infra/aws/queueUrls.js';
 import { type AwsSagaPorts, createSagaPorts } from '../infra/aws/sagaPorts.js';
-import { createExecutionPort, stateMachineArn } from '../infra/aws/sfnExecutions.js';
-import { STATE_MACHINE_NAMES } from '../infra/aws/tables.js';
+import { createExecutionPort } from '../infra/aws/sfnExecutions.js';
 import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
+import { localTargetOutputs } from '../infra/localTarget.js';
+import { type TargetNames, targetNames } from '../infra/targetNames.js';
 import type { CommandContext } from './context.js';
 
 export interface Backend {
   readonly target: string;
   readonly home: string;
   readonly clients: AwsClients;
+  /** Every physical name, from the target's outputs (the local target's: what its host applied). */
+  readonly names: TargetNames;
   /** The saga's ports plus the operator's audit trail. */
   readonly ports: AwsSagaPorts;
   readonly executions: ExecutionPort;
@@ -53,13 +56,21 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
     { userAgent: 'payroll-ops-cli' },
   );
   const queueUrl = queueUrlLookup(clients.sqs);
-  const arnOf = (machine: StateMachineName) =>
-    stateMachineArn(clients.region, LOCAL_ACCOUNT_ID, STATE_MACHINE_NAMES[machine]);
+  // The local host recorded them before it answered ensureLocalHost.
+  const names = targetNames(localTargetOutputs(ctx.env.home), LOCAL_TARGET);
+  const arnOf = (machine: StateMachineName) => names.stateMachineArns[machine];
   return {
     target: LOCAL_TARGET,
     home: ctx.env.home,
     clients,
-    ports: createSagaPorts({ dynamodb: clients.dynamodb, sqs: clients.sqs, queueUrl }),
+    names,
+    ports: createSagaPorts({
+      dynamodb: clients.dynamodb,
+      sqs: clients.sqs,
+      queueUrl,
+      tableName: names.dataTable,
+      queueNames: names.queues,
+    }),
     executions: createExecutionPort(clients.sfn, arnOf),
     queueUrl,
     stateMachineArn: arnOf,
