@@ -39,6 +39,7 @@ import { ensurePrivateFolder, PRIVATE_DIR_MODE, usePrivateUmask } from './privat
 import type { Provisioned } from './provision.js';
 import { createStackApplier } from './stackApplier.js';
 import { createStepFunctionsService, type StepFunctionsService } from './stepfunctions/index.js';
+import { resumeRebuilds } from './tableRebuild.js';
 import type { LocalPlan } from './template/localPlan.js';
 
 export interface HostOptions {
@@ -202,6 +203,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     runtime = started;
     closers.push(() => started.stop());
     const applier = createStackApplier({
+      home,
       clients: internal,
       runtime: started,
       app,
@@ -217,7 +219,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         });
       },
     });
-    const applied = await applier.apply(startPlan, app.templateFile ?? 'app');
+    // A rebuild a host that died left half done is finished first (tableRebuild.ts).
+    for (const table of await resumeRebuilds(internal.dynamodb, home))
+      log(`finished rebuilding table ${table}`);
+    const applied = await applier.apply(startPlan, app.templateFile ?? 'app', true);
     if (applied.length > 0) log(`provisioned: ${describeChanges(applied)}`);
     control = hostControl(applier, app);
     const provisioned = applier.provisioned();

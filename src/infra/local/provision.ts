@@ -5,12 +5,18 @@
  * memory, so new on every start), state machines created, updated or replaced; queues and state
  * machines the plan dropped are deleted. Tables are never deleted (planDiff refuses that).
  */
-import type { AttributeDefinition, DynamoDBClient, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import type {
+  AttributeDefinition,
+  CreateTableCommandInput,
+  DynamoDBClient,
+  KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID } from '../aws/clients.js';
 import { dynamodbSdk, sfnSdk, sqsSdk } from '../aws/sdk.js';
 import { type IndexSpec, type KeyAttribute, keyName, keyType } from '../resources.js';
+import { rebuildTable } from './tableRebuild.js';
 import type { LocalPlan, PlannedQueue, PlannedTable } from './template/localPlan.js';
 import type {
   LocalChange,
@@ -21,8 +27,7 @@ import type {
 } from './template/planDiff.js';
 import { ResourceType } from './template/resourceKinds.js';
 
-const { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTableCommand } =
-  dynamodbSdk;
+const { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } = dynamodbSdk;
 const {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
@@ -167,49 +172,35 @@ const sameKeys = (a: IndexSpec, b: IndexSpec) =>
   JSON.stringify(keySchema(a)) === JSON.stringify(keySchema(b)) &&
   JSON.stringify(attributeDefinitions(indexKeys(a))) === JSON.stringify(attributeDefinitions(indexKeys(b)));
 
+const createTable = (table: PlannedTable): CreateTableCommandInput => ({
+  TableName: table.name,
+  BillingMode: 'PAY_PER_REQUEST',
+  KeySchema: keySchema(table),
+  AttributeDefinitions: attributeDefinitions([
+    table.partitionKey,
+    table.sortKey,
+    ...table.gsis.flatMap(indexKeys),
+  ]),
+  ...(table.gsis.length ? { GlobalSecondaryIndexes: table.gsis.map(gsiCreate) } : {}),
+});
+
 async function applyTable(
   dynamodb: DynamoDBClient,
+  home: string,
   table: PlannedTable,
   observed: ObservedTable | undefined,
 ) {
   if (!observed) {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: table.name,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: keySchema(table),
-        AttributeDefinitions: attributeDefinitions([
-          table.partitionKey,
-          table.sortKey,
-          ...table.gsis.flatMap(indexKeys),
-        ]),
-        ...(table.gsis.length ? { GlobalSecondaryIndexes: table.gsis.map(gsiCreate) } : {}),
-      }),
-    );
+    await dynamodb.send(new CreateTableCommand(createTable(table)));
     return;
   }
-  // One index per UpdateTable, as DynamoDB allows; an index whose keys changed is dropped, then made again.
-  for (const index of observed.gsis) {
-    const wanted = table.gsis.find((gsi) => gsi.name === index.name);
-    if (wanted && sameKeys(wanted, index)) continue;
-    await dynamodb.send(
-      new UpdateTableCommand({
-        TableName: table.name,
-        GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: index.name } }],
-      }),
+  const sameIndexes =
+    observed.gsis.length === table.gsis.length &&
+    table.gsis.every((index) =>
+      observed.gsis.some((held) => held.name === index.name && sameKeys(held, index)),
     );
-  }
-  for (const index of table.gsis) {
-    const held = observed.gsis.find((gsi) => gsi.name === index.name);
-    if (held && sameKeys(held, index)) continue;
-    await dynamodb.send(
-      new UpdateTableCommand({
-        TableName: table.name,
-        AttributeDefinitions: attributeDefinitions(indexKeys(index)),
-        GlobalSecondaryIndexUpdates: [{ Create: gsiCreate(index) }],
-      }),
-    );
-  }
+  // dynalite's UpdateTable cannot add or drop an index: the table is made anew with its items.
+  if (!sameIndexes) await rebuildTable(dynamodb, home, createTable(table));
 }
 
 async function applyQueue(
@@ -256,13 +247,14 @@ export async function applyToEmulators(
   observed: Observed,
   changes: readonly LocalChange[],
   plan: LocalPlan,
+  home: string,
 ): Promise<Provisioned> {
   const changed = (resourceTypes: readonly string[], name: string) =>
     changes.find((change) => resourceTypes.includes(change.resourceType) && change.name === name);
   await Promise.all(
     plan.tables
       .filter((table) => changed([table.resourceType], table.name))
-      .map((table) => applyTable(clients.dynamodb, table, observed.tables.get(table.name))),
+      .map((table) => applyTable(clients.dynamodb, home, table, observed.tables.get(table.name))),
   );
   const queues = new Map<string, QueueAddress>();
   for (const queue of deadLettersFirst(plan.queues)) {

@@ -14,13 +14,18 @@ export interface StackApplier {
   /** The plan the host runs (empty before the first apply). */
   current(): LocalPlan;
   provisioned(): Provisioned;
-  /** What applying `plan` would change, without changing anything. */
+  /** What applying `plan` to the running host would change, without changing anything. */
   diff(plan: LocalPlan): Promise<readonly LocalChange[]>;
-  /** Applies `plan`, read from `source` (a template file); the changes made (none: it was already running). */
-  apply(plan: LocalPlan, source: string): Promise<readonly LocalChange[]>;
+  /**
+   * Applies `plan`, read from `source` (a template file); the changes made (none: it was already
+   * running). `starting`: no one else uses the emulators yet, so tables may be rebuilt.
+   */
+  apply(plan: LocalPlan, source: string, starting?: boolean): Promise<readonly LocalChange[]>;
 }
 
 export interface StackApplierDeps {
+  /** The data folder: journals of table rebuilds live there. */
+  readonly home: string;
   readonly clients: EmulatorClients;
   readonly runtime: HostRuntime;
   readonly app: HostedApp;
@@ -28,14 +33,14 @@ export interface StackApplierDeps {
   readonly onApplied?: (plan: LocalPlan, source: string) => void;
 }
 
-/** One line: the first change that would drop data, how many more, and the way out. */
+/** One line: the first change refused (why, and the way out), and how many more. */
 export function refuseDataLoss(changes: readonly LocalChange[]): void {
   const refused = changes.filter((change) => change.refused !== undefined);
   if (refused.length === 0) return;
-  const more = refused.length > 1 ? ` (and ${refused.length - 1} more such change(s))` : '';
+  const more = refused.length > 1 ? ` (and ${refused.length - 1} more refused change(s))` : '';
   throw new OperationFailedError(
     'LOCAL_DEPLOY_REFUSED',
-    `Refused, nothing changed: ${refused[0]!.refused}${more}. Keep it as it is in the template, or start afresh with payroll-ops local reset.`,
+    `Refused, nothing changed: ${refused[0]!.refused}${more}.`,
     {
       details: {
         refused: refused.map((change) => ({ logicalId: change.logicalId, reason: change.refused })),
@@ -53,20 +58,20 @@ export function createStackApplier(deps: StackApplierDeps): StackApplier {
     tail = run.catch(() => undefined);
     return run;
   };
-  const changesTo = async (plan: LocalPlan) => {
+  const changesTo = async (plan: LocalPlan, rebuildTables: boolean) => {
     const observed = await observe(deps.clients, [current, plan]);
-    return { observed, changes: diffPlan(observed, current, plan) };
+    return { observed, changes: diffPlan(observed, current, plan, { rebuildTables }) };
   };
   return {
     current: () => current,
     provisioned: () => provisioned,
-    diff: (plan) => serially(async () => (await changesTo(plan)).changes),
-    apply: (plan, source) =>
+    diff: (plan) => serially(async () => (await changesTo(plan, false)).changes),
+    apply: (plan, source, starting = false) =>
       serially(async () => {
-        const { observed, changes } = await changesTo(plan);
+        const { observed, changes } = await changesTo(plan, starting);
         refuseDataLoss(changes);
         const handlers = prepareHandlers(plan, deps.app);
-        provisioned = await applyToEmulators(deps.clients, observed, changes, plan);
+        provisioned = await applyToEmulators(deps.clients, observed, changes, plan, deps.home);
         await deps.runtime.install(plan, handlers, provisioned, changes);
         current = plan;
         deps.onApplied?.(plan, source);

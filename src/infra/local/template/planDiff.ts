@@ -3,7 +3,8 @@
  * CloudFormation's diff (`deploy --diff` prints both alike). Tables, queues and state machines are
  * compared with what the emulators hold; functions, triggers, schedules and routes with the plan
  * the host runs. Nothing that holds data is dropped: removing a table or changing its keys, and
- * removing or replacing a queue that holds messages, are refused, with the reason.
+ * removing or replacing a queue that holds messages, are refused, with the reason and the way out.
+ * A table's indexes change by rebuilding it (tableRebuild.ts), which only a starting host does.
  */
 import { type KeyAttribute, keyName, keyType } from '../../resources.js';
 import type { LocalPlan, PlannedQueue, PlannedTable } from './localPlan.js';
@@ -24,7 +25,7 @@ export interface LocalChange {
   /** CloudFormation's words: WILL_CREATE, WILL_UPDATE, WILL_REPLACE, WILL_DESTROY. */
   readonly impact: string;
   readonly details: readonly string[];
-  /** Why the host will not make this change: it would drop data. */
+  /** Why the host will not make this change (it would drop data), and what to do instead. */
   readonly refused?: string;
 }
 
@@ -68,10 +69,18 @@ const keyText = (key: KeyAttribute | undefined) =>
 const keysText = (keys: { partitionKey: KeyAttribute; sortKey?: KeyAttribute }) =>
   `${keyText(keys.partitionKey)}, ${keyText(keys.sortKey)}`;
 
+export interface DiffOptions {
+  /** A starting host may rebuild a table whose indexes changed; a running one may not. */
+  readonly rebuildTables: boolean;
+}
+
+const KEEP_OR_RESET = 'keep it as it is in the template, or start afresh with payroll-ops local reset';
+
 function tableChange(
   table: PlannedTable,
   observed: ObservedTable | undefined,
   current: PlannedTable | undefined,
+  options: DiffOptions,
 ): Outcome | undefined {
   const ttl = table.timeToLiveAttribute
     ? [`time to live on ${table.timeToLiveAttribute} (recorded; the local DynamoDB has no TTL)`]
@@ -82,24 +91,35 @@ function tableChange(
       change: 'update',
       impact: 'WILL_REPLACE',
       details: [`keys ${keysText(observed)} → ${keysText(table)}`],
-      refused: `changing the keys of table ${table.name} replaces it and drops every item in it`,
+      refused: `changing the keys of table ${table.name} replaces it and drops every item in it; ${KEEP_OR_RESET}`,
     };
   }
-  const details: string[] = [];
+  const indexes: string[] = [];
   const had = new Map(observed.gsis.map((index) => [index.name, keysText(index)]));
   for (const index of table.gsis) {
     const before = had.get(index.name);
-    if (before === undefined) details.push(`add index ${index.name}`);
+    if (before === undefined) indexes.push(`add index ${index.name}`);
     else if (before !== keysText(index))
-      details.push(`replace index ${index.name} (${before} → ${keysText(index)})`);
+      indexes.push(`replace index ${index.name} (${before} → ${keysText(index)})`);
   }
   for (const name of had.keys()) {
-    if (!table.gsis.some((index) => index.name === name)) details.push(`remove index ${name}`);
+    if (!table.gsis.some((index) => index.name === name)) indexes.push(`remove index ${name}`);
   }
+  const details = [...indexes];
   if (current && current.timeToLiveAttribute !== table.timeToLiveAttribute) {
     details.push(...(ttl.length ? ttl : ['no time to live']));
   }
-  return details.length ? { change: 'update', impact: 'WILL_UPDATE', details } : undefined;
+  if (details.length === 0) return undefined;
+  if (indexes.length > 0 && !options.rebuildTables) {
+    return {
+      change: 'update',
+      impact: 'WILL_UPDATE',
+      details,
+      refused: `new indexes on table ${table.name} need it rebuilt, which the local host does only as it starts, from the build's template: run payroll-ops local stop, then payroll-ops deploy`,
+    };
+  }
+  if (indexes.length > 0) details.push('the table is rebuilt with its items');
+  return { change: 'update', impact: 'WILL_UPDATE', details };
 }
 
 const normalized = (attribute: string, value: string | undefined) =>
@@ -117,7 +137,9 @@ function queueChange(queue: PlannedQueue, observed: ObservedQueue | undefined): 
       impact: 'WILL_REPLACE',
       details: [queue.fifo ? 'standard → FIFO' : 'FIFO → standard'],
       ...(observed.messages > 0
-        ? { refused: `replacing queue ${queue.name} drops the ${observed.messages} message(s) in it` }
+        ? {
+            refused: `replacing queue ${queue.name} drops the ${observed.messages} message(s) in it; ${KEEP_OR_RESET}`,
+          }
         : {}),
     };
   }
@@ -176,7 +198,12 @@ const IMPACT: Readonly<Record<ChangeAction, string>> = {
 };
 
 /** Every change that applying `next` makes to a host that runs `current` over `observed` emulators. */
-export function diffPlan(observed: Observed, current: LocalPlan, next: LocalPlan): LocalChange[] {
+export function diffPlan(
+  observed: Observed,
+  current: LocalPlan,
+  next: LocalPlan,
+  options: DiffOptions,
+): LocalChange[] {
   const stack = next.stackName;
   const changes: LocalChange[] = [];
   const push = (resourceType: string, logicalId: string, name: string, change: Outcome | undefined) => {
@@ -184,7 +211,12 @@ export function diffPlan(observed: Observed, current: LocalPlan, next: LocalPlan
   };
   const currentTables = new Map(current.tables.map((table) => [table.name, table]));
   for (const table of next.tables) {
-    const change = tableChange(table, observed.tables.get(table.name), currentTables.get(table.name));
+    const change = tableChange(
+      table,
+      observed.tables.get(table.name),
+      currentTables.get(table.name),
+      options,
+    );
     push(table.resourceType, table.logicalId, table.name, change);
   }
   for (const table of current.tables.filter((t) => !next.tables.some((n) => n.name === t.name))) {
@@ -193,7 +225,7 @@ export function diffPlan(observed: Observed, current: LocalPlan, next: LocalPlan
       change: 'remove',
       impact: 'WILL_DESTROY',
       details: [],
-      refused: `removing table ${table.name} drops every item in it`,
+      refused: `removing table ${table.name} drops every item in it; ${KEEP_OR_RESET}`,
     });
   }
   for (const queue of next.queues) {
