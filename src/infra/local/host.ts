@@ -168,9 +168,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         [AwsService.DynamoDB]: dynamodb,
         [AwsService.Sqs]: sqs,
         [AwsService.StepFunctions]: stepFunctionsEmulator(stepFunctions),
-        // Answers once the first plan is applied (the front serves nothing before that anyway).
+        // Answers once the first plan is applied; before that, the host is still starting.
         [AwsService.HostControl]: {
-          handle: (request, res) => (control as Emulator).handle(request, res),
+          handle: async (request, res) => {
+            if (control) return control.handle(request, res);
+            res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+            res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: 'The local host is starting.' }));
+          },
           close: async () => {},
         },
       },
