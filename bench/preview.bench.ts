@@ -16,10 +16,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { previewJson } from '../src/commands/io/previewRenderer.js';
-import { previewPayRun } from '../src/core/payroll/previewPayRun.js';
 import { parsePeriod } from '../src/core/periodParser.js';
 import { generateRosterCsv } from '../src/core/rosterGenerator.js';
 import { parseRoster } from '../src/core/rosterParser.js';
+import { previewRoster } from '../src/core/saga/preview.js';
 
 const SIZES = [10_000, 100_000] as const;
 const PERIOD = '2026-03';
@@ -76,7 +76,7 @@ function timed(repeats: number, action: () => void): Timing {
 function wholePreview(csv: string): number {
   const period = parsePeriod(PERIOD);
   const employees = parseRoster(csv, 'bench.csv');
-  const preview = previewPayRun({ employees, period });
+  const preview = previewRoster({ employees, period, source: { name: 'bench.csv', emptyFix: '' } });
   return JSON.stringify(previewJson(preview), null, 2).length;
 }
 

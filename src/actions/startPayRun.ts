@@ -5,11 +5,12 @@
  * FAILED_TO_START on a failed start), and an audit record says who asked for it and why.
  */
 
+import { BadInputError, OperationFailedError } from '../core/errors.js';
 import type { OffCyclePayment } from '../core/offCyclePayments.js';
-import type { PayRunPreview } from '../core/payroll/previewPayRun.js';
 import type { PayPeriod } from '../core/period.js';
-import type { AuditStore, ExecutionPort, SagaPorts } from '../core/ports.js';
+import type { AuditStore, ExecutionPort, RequestGuard, SagaPorts } from '../core/ports.js';
 import type { Timesheet } from '../core/roster.js';
+import type { PayRunPreview } from '../core/saga/preview.js';
 import { RunType } from '../core/saga/records.js';
 import { basisOf, checkStartLimits, type StartedRun, startRun } from '../core/saga/startRun.js';
 import { validateRun } from '../core/saga/validateRun.js';
@@ -24,7 +25,41 @@ export interface PayRunRequest {
   readonly payments?: readonly OffCyclePayment[];
 }
 
-export type StartPayRunPorts = SagaPorts & { readonly audit: AuditStore; readonly executions: ExecutionPort };
+export type StartPayRunPorts = SagaPorts & {
+  readonly audit: AuditStore;
+  readonly executions: ExecutionPort;
+  /** Where idempotency keys are kept; needed only when a request carries one. */
+  readonly requests?: RequestGuard;
+};
+
+/** Idempotency keys: printable ASCII without spaces, as HTTP headers carry them. */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export function checkIdempotencyKey(key: string, source: string): string {
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new BadInputError(
+      'BAD_IDEMPOTENCY_KEY',
+      `${source} must be 1 to 255 printable characters without spaces (a UUID is a good key).`,
+    );
+  }
+  return key;
+}
+
+/** What makes two requests the same request: everything that decides what is paid, and who asked. */
+function requestIdentity(request: PayRunRequest, requester: Requester) {
+  return {
+    employerId: request.employerId,
+    period: request.period.id,
+    payDate: request.period.payDate,
+    runType: request.runType,
+    reason: request.reason ?? null,
+    requestedBy: requester.requestedBy,
+    payments: (request.payments ?? []).map((p) => [p.employeeId, p.kind, p.amount]).sort(),
+    timesheets: [...(request.timesheets?.values() ?? [])]
+      .map((t) => [t.employeeId, t.regularHundredths, t.overtimeHundredths])
+      .sort(),
+  };
+}
 
 export interface Requester {
   /** Who asked, as recorded on the run (an OS user, `api:<system>`, `schedule`). */
@@ -56,7 +91,26 @@ export function previewPayRun(
   });
 }
 
-export async function startPayRun(
+/**
+ * Starts the run; with an idempotency key, at most once per key: a repeat of the same request
+ * (a retry after a timeout, the same request sent twice at once) gets the same run back.
+ */
+export function startPayRun(
+  ports: StartPayRunPorts,
+  request: PayRunRequest,
+  requester: Requester,
+  idempotencyKey?: string,
+): Promise<StartedRun> {
+  if (idempotencyKey === undefined) return start(ports, request, requester);
+  if (!ports.requests) {
+    throw new OperationFailedError('NO_REQUEST_GUARD', 'This backend keeps no idempotency keys.');
+  }
+  return ports.requests.once(idempotencyKey, requestIdentity(request, requester), () =>
+    start(ports, request, requester),
+  );
+}
+
+async function start(
   ports: StartPayRunPorts,
   request: PayRunRequest,
   requester: Requester,

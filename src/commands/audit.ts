@@ -3,10 +3,10 @@
  * what, on which run and why — newest first. Reads only.
  */
 import type { Command } from 'commander';
-import { BadInputError } from '../core/errors.js';
 import type { AuditRecord } from '../core/ports.js';
 import { withBackend } from './backend.js';
 import { contextFor } from './context.js';
+import { wholeNumberFlag } from './flags.js';
 import { OutputFormat } from './io/ioHost.js';
 import { formatTimestamp } from './io/runRender.js';
 import { renderTable } from './io/tables.js';
@@ -20,17 +20,15 @@ export interface AuditOptions {
 }
 
 export function parseAuditOptions(raw: { readonly run?: string; readonly limit?: string }): AuditOptions {
-  let limit = DEFAULT_AUDIT_LIMIT;
-  if (raw.limit !== undefined) {
-    limit = Number(raw.limit);
-    if (!/^\d+$/.test(raw.limit) || limit < 1 || limit > MAX_AUDIT_LIMIT) {
-      throw new BadInputError(
-        'BAD_LIMIT',
-        `--limit ${raw.limit} is not a number of records; give a whole number from 1 to ${MAX_AUDIT_LIMIT}.`,
-        { details: { flag: '--limit' } },
-      );
-    }
-  }
+  const limit =
+    raw.limit === undefined
+      ? DEFAULT_AUDIT_LIMIT
+      : wholeNumberFlag('--limit', raw.limit, {
+          min: 1,
+          max: MAX_AUDIT_LIMIT,
+          what: 'a number of records',
+          code: 'BAD_LIMIT',
+        });
   return { limit, ...(raw.run !== undefined ? { runId: raw.run } : {}) };
 }
 

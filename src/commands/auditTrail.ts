@@ -10,15 +10,15 @@ export interface AuditedAction {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** The actor is the OS user on the local target (on AWS it will be the caller identity). */
+/** The actor is the OS user on the local target, the caller's STS identity ARN on AWS. */
 export function recordAudit(
-  ctx: CommandContext,
+  _ctx: CommandContext,
   backend: Backend,
   action: AuditedAction,
 ): Promise<AuditRecord> {
   return backend.ports.audit.record({
     at: new Date().toISOString(),
-    actor: `${ctx.env.user}@${backend.target}`,
+    actor: backend.actor,
     ...action,
   });
 }

@@ -1,37 +1,58 @@
 /**
- * Opens the backend a command operates on: the embedded local stack (attached to, or started
- * detached) or a deployed AWS target. The same SDK clients and adapters serve both.
+ * Opens the backend a command operates on, and hands it ports — never SDK clients, table names or
+ * queue URLs. The `local` target is the embedded stack (attached to, or started detached); any
+ * other is a deployed stack recorded by `deploy` or `target add`, reached after an STS pre-flight
+ * that names a credentials problem in one line. Names come from the target's stack outputs (the
+ * template the local host applied, or the deployed stack's), so both kinds take the same code path
+ * apart from endpoints, credentials and where ACH files are kept.
  */
-import { BadInputError } from '../core/errors.js';
-import type { ExecutionPort } from '../core/ports.js';
-import type { StateMachineName } from '../core/saga/functions.js';
+import { readFile } from 'node:fs/promises';
+import type { DeadLetterQueues, MessageFailureStore } from '../core/deadLetters.js';
+import { BadInputError, OperationFailedError } from '../core/errors.js';
+import type { IdempotencyStore } from '../core/idempotencyRules.js';
+import type { ExecutionPort, RequestGuard } from '../core/ports.js';
+import { callerIdentity } from '../infra/aws/callerIdentity.js';
 import { type AwsClients, clientsFor } from '../infra/aws/clients.js';
-import { type QueueUrlLookup, queueUrlLookup } from '../infra/aws/queueUrls.js';
-import { type AwsSagaPorts, createSagaPorts } from '../infra/aws/sagaPorts.js';
+import { DynamoMessageFailureStore } from '../infra/aws/dynamoMessageFailureStore.js';
+import { DynamoIdempotencyStore } from '../infra/aws/idempotencyStore.js';
+import { queueUrlLookup } from '../infra/aws/queueUrls.js';
+import { createRequestGuard } from '../infra/aws/requestGuard.js';
+import { type AwsSagaPorts, createSagaPorts, dataTable } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort } from '../infra/aws/sfnExecutions.js';
+import { SqsDeadLetters } from '../infra/aws/sqsDeadLetters.js';
+import {
+  type BackendNames,
+  namesFromOutputs,
+  type ResolvedTarget,
+  resolveTarget,
+} from '../infra/backendTarget.js';
 import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
-import { localTargetOutputs } from '../infra/localTarget.js';
-import { type TargetNames, targetNames } from '../infra/targetNames.js';
+import { localTarget } from '../infra/localTarget.js';
+import { LOCAL_TARGET_NAME } from '../infra/targets.js';
 import type { CommandContext } from './context.js';
 
 export interface Backend {
-  readonly target: string;
-  readonly home: string;
-  readonly clients: AwsClients;
-  /** Every physical name, from the target's outputs (the local target's: what its host applied). */
-  readonly names: TargetNames;
+  readonly target: ResolvedTarget;
   /** The saga's ports plus the operator's audit trail. */
   readonly ports: AwsSagaPorts;
   readonly executions: ExecutionPort;
-  /** Queue URLs by SQS name, looked up once. */
-  readonly queueUrl: QueueUrlLookup;
-  stateMachineArn(machine: StateMachineName): string;
+  readonly deadLetters: DeadLetterQueues & { dlqName(queue: string): string };
+  readonly messageFailures: MessageFailureStore;
+  readonly idempotency: IdempotencyStore;
+  /** Keeps the idempotency keys of start requests (`run --idempotency-key`). */
+  readonly requests: RequestGuard;
+  /** The text of an artifact (an ACH file) at the location its run recorded. */
+  readArtifact(location: string): Promise<string>;
+  /** Who the audit trail names: the OS user on the local target, the caller's identity ARN on AWS. */
+  readonly actor: string;
+  /** The definitions hash the backend was deployed with, when it recorded one. */
+  readonly deployedDefinitionHash?: string;
   close(): void;
 }
 
-export const LOCAL_TARGET = 'local';
+export const LOCAL_TARGET = LOCAL_TARGET_NAME;
 
 export function requireLocalTarget(ctx: CommandContext, what: string): void {
   if (ctx.globals.target !== LOCAL_TARGET) {
@@ -42,39 +63,105 @@ export function requireLocalTarget(ctx: CommandContext, what: string): void {
   }
 }
 
-export async function openBackend(ctx: CommandContext): Promise<Backend> {
-  if (ctx.globals.target !== LOCAL_TARGET) {
-    throw new BadInputError(
-      'UNKNOWN_TARGET',
-      `Target ${ctx.globals.target} is not known here; only the built-in local target is available until payroll-ops deploy records an AWS target. Use --target local.`,
-    );
-  }
+interface Opened {
+  readonly clients: AwsClients;
+  readonly names: BackendNames;
+  readonly actor: string;
+  readonly readArtifact: (location: string) => Promise<string>;
+  readonly close?: () => void;
+}
+
+async function openLocal(ctx: CommandContext): Promise<Opened> {
   ensurePrivateFolder(ctx.env.home, (message) => ctx.io.warn(message));
   const endpoints = await ensureLocalHost(ctx.env.home);
   const clients = clientsFor(
     { kind: 'local', endpoints, credentials: localCredentials(ctx.env.home) },
     { userAgent: 'payroll-ops-cli' },
   );
-  const queueUrl = queueUrlLookup(clients.sqs);
-  // The local host recorded them before it answered ensureLocalHost.
-  const names = targetNames(localTargetOutputs(ctx.env.home), LOCAL_TARGET);
-  const arnOf = (machine: StateMachineName) => names.stateMachineArns[machine];
   return {
-    target: LOCAL_TARGET,
-    home: ctx.env.home,
     clients,
-    names,
+    // The outputs of the template the host applied: it recorded them before it answered.
+    names: namesFromOutputs(localTarget(ctx.env.home)),
+    actor: `${ctx.env.user}@${LOCAL_TARGET}`,
+    readArtifact: (location) => readFile(location, 'utf8'),
+  };
+}
+
+async function openAws(
+  ctx: CommandContext,
+  resolved: Extract<ResolvedTarget, { kind: 'aws' }>,
+): Promise<Opened> {
+  const { target } = resolved;
+  const identity = await callerIdentity({
+    region: target.region,
+    sharedFiles: ctx.env.awsSharedFiles,
+    ...(target.profile ? { profile: target.profile } : {}),
+  });
+  if (identity.account !== target.account) {
+    throw new OperationFailedError(
+      'WRONG_ACCOUNT',
+      `Target ${target.name} is in account ${target.account}, but these credentials are for account ${identity.account}; use the profile of ${target.account}${target.profile ? '' : ' (--profile or AWS_PROFILE)'}.`,
+    );
+  }
+  const names = namesFromOutputs(target);
+  const clients = clientsFor(
+    { kind: 'aws', region: target.region, ...(target.profile ? { profile: target.profile } : {}) },
+    { userAgent: 'payroll-ops-cli' },
+  );
+  // S3 is only needed to read ACH files back (verify): loaded on first use.
+  let s3: { destroy(): void } | undefined;
+  const readArtifact = async (location: string) => {
+    const [{ S3Client }, { s3ArtifactReader }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('../infra/aws/s3Artifacts.js'),
+    ]);
+    const client = new S3Client({
+      region: target.region,
+      ...(target.profile ? { profile: target.profile } : {}),
+    });
+    s3 = client;
+    return s3ArtifactReader(client)(location);
+  };
+  return { clients, names, actor: identity.arn, readArtifact, close: () => s3?.destroy() };
+}
+
+export async function openBackend(ctx: CommandContext): Promise<Backend> {
+  const resolved = resolveTarget(ctx.env.home, ctx.globals.target);
+  const opened = resolved.kind === 'local' ? await openLocal(ctx) : await openAws(ctx, resolved);
+  const { clients, names } = opened;
+  const known = names.queueUrls;
+  const lookup = queueUrlLookup(clients.sqs);
+  const queueUrl = (name: string) => (known[name] ? Promise.resolve(known[name]) : lookup(name));
+  const table = dataTable({ dynamodb: clients.dynamodb, tableName: names.dataTable });
+  return {
+    target: resolved,
     ports: createSagaPorts({
       dynamodb: clients.dynamodb,
       sqs: clients.sqs,
-      queueUrl,
       tableName: names.dataTable,
       queueNames: names.queues,
+      queueUrl,
     }),
-    executions: createExecutionPort(clients.sfn, arnOf),
-    queueUrl,
-    stateMachineArn: arnOf,
-    close: () => clients.destroy(),
+    executions: createExecutionPort(clients.sfn, (machine) => names.stateMachineArns[machine]),
+    deadLetters: new SqsDeadLetters({
+      sqs: clients.sqs,
+      queueUrl,
+      names: { queues: names.queues, dlqs: names.dlqs },
+    }),
+    messageFailures: new DynamoMessageFailureStore(table),
+    idempotency: new DynamoIdempotencyStore(clients.dynamodb, names.idempotencyTable),
+    requests: createRequestGuard({
+      client: clients.dynamodb,
+      tableName: names.idempotencyTable,
+      kind: 'StartRun',
+    }),
+    readArtifact: opened.readArtifact,
+    actor: opened.actor,
+    ...(names.definitionHash ? { deployedDefinitionHash: names.definitionHash } : {}),
+    close: () => {
+      clients.destroy();
+      opened.close?.();
+    },
   };
 }
 

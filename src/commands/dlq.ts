@@ -17,9 +17,7 @@ import {
   type MessageFailureStore,
 } from '../core/deadLetters.js';
 import { BadInputError } from '../core/errors.js';
-import { DynamoMessageFailureStore } from '../infra/aws/dynamoMessageFailureStore.js';
-import { dataTable } from '../infra/aws/sagaPorts.js';
-import { dlqNameOf, SqsDeadLetters } from '../infra/aws/sqsDeadLetters.js';
+import { dlqNameOf } from '../infra/aws/sqsDeadLetters.js';
 import { QUEUE_NAMES } from '../infra/aws/tables.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
@@ -27,11 +25,11 @@ import { type CommandContext, contextFor } from './context.js';
 import { renderTable } from './io/tables.js';
 
 function deadLettersOf(backend: Backend): DeadLetterQueues {
-  return new SqsDeadLetters({ sqs: backend.clients.sqs, queueUrl: backend.queueUrl });
+  return backend.deadLetters;
 }
 
 function failuresOf(backend: Backend): MessageFailureStore {
-  return new DynamoMessageFailureStore(dataTable({ dynamodb: backend.clients.dynamodb }));
+  return backend.messageFailures;
 }
 
 /** A queue by its short name (bank-gateway), its SQS name or its DLQ's; all of them when omitted. */

@@ -15,15 +15,15 @@ import {
   parseIdempotencyStatus,
   sortRecordViews,
 } from '../core/idempotencyRules.js';
-import { DynamoIdempotencyStore } from '../infra/aws/idempotencyStore.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
+import { reasonFlag } from './flags.js';
 import { OutputFormat } from './io/ioHost.js';
 import { renderTable } from './io/tables.js';
 
 export function idempotencyStoreOf(backend: Backend): IdempotencyStore {
-  return new DynamoIdempotencyStore(backend.clients.dynamodb);
+  return backend.idempotency;
 }
 
 export interface ListOptions {
@@ -171,20 +171,6 @@ async function expireRecord(
   return { kind: 'expired', view, forced: decision.forced, auditId: audit.id };
 }
 
-function parseReason(text: string | undefined): string {
-  const reason = text?.trim() ?? '';
-  if (reason === '') {
-    throw new BadInputError(
-      'REASON_REQUIRED',
-      '--reason must say why the record is expired (it is audited).',
-      {
-        details: { flag: '--reason' },
-      },
-    );
-  }
-  return reason;
-}
-
 export function registerIdempotency(program: Command): void {
   const idempotency = program
     .command('idempotency')
@@ -251,7 +237,11 @@ Examples:
     )
     .action(async (key: string, raw: { reason?: string; force?: boolean }, command: Command) => {
       const ctx = contextFor(command);
-      const options: ExpireOptions = { key, reason: parseReason(raw.reason), force: raw.force === true };
+      const options: ExpireOptions = {
+        key,
+        reason: reasonFlag(raw.reason, 'idempotency expire'),
+        force: raw.force === true,
+      };
       const result = await withBackend(ctx, (backend) =>
         expireRecord(ctx, backend, idempotencyStoreOf(backend), options),
       );

@@ -4,11 +4,10 @@
  */
 import type { Command } from 'commander';
 import { BadInputError } from '../core/errors.js';
-import { type PayRunPreview, previewPayRun } from '../core/payroll/previewPayRun.js';
-import type { PayPeriod } from '../core/period.js';
 import { parsePeriod } from '../core/periodParser.js';
-import { type Employee, PayType, type Timesheet } from '../core/roster.js';
+import type { Employee, Timesheet } from '../core/roster.js';
 import { parseRoster } from '../core/rosterParser.js';
+import { type PayRunPreview, previewRoster } from '../core/saga/preview.js';
 import { parseTimesheet } from '../core/timesheetParser.js';
 import { contextFor } from './context.js';
 import { previewJson, renderPreviewTable } from './io/previewRenderer.js';
@@ -26,35 +25,17 @@ export function runPreview(options: PreviewOptions): PayRunPreview {
   // The period is checked first: it is the cheapest input to get wrong and to report.
   const period = parsePeriod(options.period, { payDate: options.payDate });
   const employees = parseRoster(readInputFile('--roster', options.roster), options.roster);
-  const inScope = employees.filter((employee) => employee.payFrequency === period.frequency);
-  if (inScope.length === 0) throw noneInScope(employees, period, options.roster);
   let timesheets: Map<string, Timesheet> | undefined;
   if (options.timesheet !== undefined) {
     timesheets = parseTimesheet(readInputFile('--timesheet', options.timesheet), options.timesheet);
     checkTimesheetIds(timesheets, employees, options);
-  } else {
-    const hourly = inScope.filter((employee) => employee.payType === PayType.Hourly);
-    if (hourly.length > 0) {
-      throw new BadInputError(
-        'TIMESHEET_REQUIRED',
-        `--timesheet is required: ${hourly.length} hourly employee${hourly.length === 1 ? ' is' : 's are'} ` +
-          `paid in period ${period.id} (${hourly[0]!.employeeId} first); pass --timesheet FILE with their hours.`,
-        { details: { flag: '--timesheet' } },
-      );
-    }
   }
-  return previewPayRun({ employees: inScope, period, timesheets });
-}
-
-function noneInScope(employees: readonly Employee[], period: PayPeriod, file: string): BadInputError {
-  const paid = [...new Set(employees.map((employee) => employee.payFrequency))];
-  const problem =
-    paid.length === 0
-      ? `${file} lists no employees; add employee rows below the header`
-      : `no employee in ${file} is paid ${period.frequency} (it pays ${paid.join(', ')}); ` +
-        `give a ${paid[0]} period to --period`;
-  return new BadInputError('NO_EMPLOYEES_IN_PERIOD', `--period ${period.id}: ${problem}.`, {
-    details: { flag: '--period' },
+  // The same members and payslip rule as a run of the stored roster (src/core/saga/preview.ts).
+  return previewRoster({
+    employees,
+    period,
+    ...(timesheets ? { timesheets } : {}),
+    source: { name: options.roster, emptyFix: 'add employee rows below the header' },
   });
 }
 

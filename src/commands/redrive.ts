@@ -7,9 +7,7 @@
 import type { Command } from 'commander';
 import { OperationFailedError } from '../core/errors.js';
 import { decideRedrive } from '../core/redriveRules.js';
-import { StateMachineName } from '../core/saga/functions.js';
 import type { RunStatus } from '../core/saga/steps.js';
-import { executionArnOf } from '../infra/aws/sfnExecutions.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
@@ -29,9 +27,10 @@ export async function redriveRun(
   const { runId } = options;
   const run = await backend.ports.runs.getRun(runId);
   if (!run) throw runNotFound(runId);
-  const executionArn =
-    run.executionArn ?? executionArnOf(backend.stateMachineArn(StateMachineName.PayRun), runId);
-  const execution = await backend.executions.describe(executionArn);
+  const execution = run.executionArn
+    ? await backend.executions.describe(run.executionArn)
+    : await backend.executions.describePayRun(runId);
+  const executionArn = run.executionArn ?? execution?.executionArn ?? runId;
   if (!execution) {
     throw new OperationFailedError('EXECUTION_NOT_FOUND', `Run ${runId} has no execution ${executionArn}.`, {
       details: { runId, executionArn },

@@ -6,12 +6,11 @@
  * saga's own compensations — and follows it like `watch`.
  */
 import type { Command } from 'commander';
-import { BadInputError, OperationFailedError } from '../core/errors.js';
+import { OperationFailedError } from '../core/errors.js';
 import { formatCents } from '../core/money.js';
 import type { IsoDate } from '../core/period.js';
 import { ExecutionStatus, type ExecutionSummary } from '../core/ports.js';
 import { claimEmployer } from '../core/saga/employerLock.js';
-import { StateMachineName } from '../core/saga/functions.js';
 import { AchFileKind } from '../core/saga/records.js';
 import {
   type AchEntryPlan,
@@ -23,10 +22,10 @@ import {
 } from '../core/saga/rollbackPlan.js';
 import type { RunDetail } from '../core/saga/runView.js';
 import { CompensationStatus, RunStatus, type StepName } from '../core/saga/steps.js';
-import { executionArnOf } from '../infra/aws/sfnExecutions.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
+import { reasonFlag } from './flags.js';
 import { followRunView, runNotFound } from './follow.js';
 import { type IoHost, OutputFormat } from './io/ioHost.js';
 import {
@@ -57,31 +56,17 @@ export function parseRollbackOptions(
   runId: string,
   raw: { readonly reason?: string; readonly plan?: boolean },
 ): RollbackOptions {
-  const reason = raw.reason?.trim() ?? '';
-  if (reason.length === 0) {
-    throw new BadInputError(
-      'REASON_REQUIRED',
-      'rollback needs --reason TEXT saying why the run is undone (it goes into the audit trail).',
-      { details: { flag: '--reason' } },
-    );
-  }
+  const reason = reasonFlag(raw.reason, 'rollback');
   return { runId, reason, planOnly: raw.plan === true };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function rollbackArn(backend: Backend, runId: string, attempt: number): string {
-  return executionArnOf(
-    backend.stateMachineArn(StateMachineName.Rollback),
-    rollbackExecutionName(runId, attempt),
-  );
-}
-
 /** The run's earlier rollback executions, oldest first: `<runId>-rollback-1`, `-2`, … until one is missing. */
 async function previousRollbacks(backend: Backend, runId: string): Promise<ExecutionSummary[]> {
   const found: ExecutionSummary[] = [];
   for (let attempt = 1; attempt <= MAX_ROLLBACK_ATTEMPTS; attempt++) {
-    const execution = await backend.executions.describe(rollbackArn(backend, runId, attempt));
+    const execution = await backend.executions.describeRollback(rollbackExecutionName(runId, attempt));
     if (!execution) return found;
     found.push(execution);
   }

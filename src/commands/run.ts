@@ -2,17 +2,25 @@
  * `payroll-ops run --period P`: validates the run against the stored roster (a dry run of the pay
  * engine, so bad input fails before anything is written), takes the period and starts the saga.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { type PayRunRequest, previewPayRun, startPayRun } from '../actions/startPayRun.js';
-import { BadInputError } from '../core/errors.js';
+import {
+  checkIdempotencyKey,
+  type PayRunRequest,
+  previewPayRun,
+  startPayRun,
+} from '../actions/startPayRun.js';
 import { parsePayments } from '../core/paymentsParser.js';
 import { parsePeriod } from '../core/periodParser.js';
 import { RunType } from '../core/saga/records.js';
 import { basisOf } from '../core/saga/startRun.js';
 import { parseTimesheet } from '../core/timesheetParser.js';
+import { definitionHash } from '../infra/backendSpec.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { DEFAULT_EMPLOYER } from './employees.js';
+import { reasonFlag } from './flags.js';
 import { followRunToCompletion } from './follow.js';
 import { previewJson, renderPreviewTable } from './io/previewRenderer.js';
 import { readInputFile } from './readInputFile.js';
@@ -20,13 +28,12 @@ import { readInputFile } from './readInputFile.js';
 export function parseRunOptions(raw: Record<string, string | boolean | undefined>): PayRunRequest {
   const period = parsePeriod(String(raw.period), { payDate: raw.payDate as string | undefined });
   const offCycle = raw.offCycle === true;
-  const reason = typeof raw.reason === 'string' ? raw.reason.trim() : undefined;
-  if (offCycle && !reason) {
-    throw new BadInputError(
-      'REASON_REQUIRED',
-      '--off-cycle needs --reason TEXT saying why the extra run is made.',
-    );
-  }
+  // An off-cycle run says why it is made; a regular one may.
+  const reason = offCycle
+    ? reasonFlag(raw.reason as string | undefined, '--off-cycle')
+    : typeof raw.reason === 'string' && raw.reason.trim() !== ''
+      ? raw.reason.trim()
+      : undefined;
   const timesheetFile = raw.timesheet as string | undefined;
   const paymentsFile = raw.payments as string | undefined;
   const request: PayRunRequest = {
@@ -46,12 +53,32 @@ export function parseRunOptions(raw: Record<string, string | boolean | undefined
   return request;
 }
 
+/**
+ * A deployed stack runs the state machine definitions it was deployed with: when they differ from
+ * this CLI's, the run follows the deployed ones and the operator should know.
+ */
+function warnOnDefinitionDrift(ctx: CommandContext, backend: Backend): void {
+  const deployed = backend.deployedDefinitionHash;
+  if (deployed === undefined || deployed === definitionHash()) return;
+  ctx.io.warn(
+    `target ${backend.target.name} runs state machine definitions ${deployed}, this CLI has ${definitionHash()}; redeploy (payroll-ops deploy --target ${backend.target.name}) to run this version's saga.`,
+  );
+}
+
 /** The CLI's start: the operator is who asked, and who the audit trail names. */
-export function startCliRun(ctx: CommandContext, backend: Backend, request: PayRunRequest) {
-  return startPayRun({ ...backend.ports, executions: backend.executions }, request, {
-    requestedBy: ctx.env.user,
-    actor: `${ctx.env.user}@${backend.target}`,
-  });
+export function startCliRun(
+  ctx: CommandContext,
+  backend: Backend,
+  request: PayRunRequest,
+  idempotencyKey?: string,
+) {
+  return startPayRun(
+    { ...backend.ports, executions: backend.executions, requests: backend.requests },
+    request,
+    { requestedBy: ctx.env.user, actor: backend.actor },
+    // One key per invocation, or the operator's: the same command retried with it starts nothing new.
+    idempotencyKey ?? randomUUID(),
+  );
 }
 
 export function registerRun(program: Command): void {
@@ -71,6 +98,7 @@ export function registerRun(program: Command): void {
     )
     .option('--off-cycle', 'an extra run in a period that already has its regular run (needs --reason)')
     .option('--reason <text>', 'why an off-cycle run is made (recorded on the run)')
+    .option('--idempotency-key <key>', 'makes a retried command safe: the same key and request start one run')
     .option('--dry-run', 'print the preview from the stored roster and start nothing')
     .option('--watch', 'follow the run to its end (exit 0 when COMPLETED, 1 otherwise)')
     .addHelpText(
@@ -86,13 +114,21 @@ Examples:
       const ctx = contextFor(command);
       const options = parseRunOptions(raw);
       await withBackend(ctx, async (backend) => {
+        warnOnDefinitionDrift(ctx, backend);
         if (raw.dryRun === true) {
           const preview = await previewPayRun(backend.ports, options);
           if (ctx.io.json) ctx.io.dataJson(previewJson(preview));
           else ctx.io.data(renderPreviewTable(preview));
           return;
         }
-        const started = await startCliRun(ctx, backend, options);
+        const started = await startCliRun(
+          ctx,
+          backend,
+          options,
+          typeof raw.idempotencyKey === 'string'
+            ? checkIdempotencyKey(raw.idempotencyKey, '--idempotency-key')
+            : undefined,
+        );
         if (ctx.io.json && raw.watch !== true)
           ctx.io.dataJson({ runId: started.runId, executionArn: started.executionArn });
         else if (!ctx.io.json) ctx.io.data(started.runId);

@@ -3,10 +3,10 @@
  * compensations and artifacts. Reads the run records only; changes nothing.
  */
 import type { Command } from 'commander';
-import { BadInputError } from '../core/errors.js';
 import { type RunDetail, type RunListItem, runListView } from '../core/saga/runView.js';
 import { withBackend } from './backend.js';
 import { contextFor } from './context.js';
+import { wholeNumberFlag } from './flags.js';
 import { type FollowBackend, readRunDetail, runNotFound } from './follow.js';
 import { OutputFormat } from './io/ioHost.js';
 import { PLAIN, renderRunDetail, renderRunList } from './io/runRender.js';
@@ -26,15 +26,12 @@ export type StatusResult =
 
 export function parseLimit(text: string | undefined): number {
   if (text === undefined) return DEFAULT_RUN_LIST_LIMIT;
-  const limit = Number(text);
-  if (!/^\d+$/.test(text) || limit < 1 || limit > MAX_RUN_LIST_LIMIT) {
-    throw new BadInputError(
-      'BAD_LIMIT',
-      `--limit ${text} is not a number of runs; give a whole number from 1 to ${MAX_RUN_LIST_LIMIT}.`,
-      { details: { flag: '--limit' } },
-    );
-  }
-  return limit;
+  return wholeNumberFlag('--limit', text, {
+    min: 1,
+    max: MAX_RUN_LIST_LIMIT,
+    what: 'a number of runs',
+    code: 'BAD_LIMIT',
+  });
 }
 
 /** The command's one action: one run's detail, or the recent runs. An unknown run is bad input. */

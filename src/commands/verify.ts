@@ -81,7 +81,13 @@ Examples:
     .action(async (runId: string, _raw: unknown, command: Command) => {
       const ctx = contextFor(command);
       const { io } = ctx;
-      const report = await withBackend(ctx, (backend) => verifyRunReport({ ports: backend.ports }, runId));
+      const report = await withBackend(ctx, (backend) =>
+        // ACH files are read where the bank gateway wrote them: the data folder, or the target's bucket.
+        verifyRunReport(
+          { ports: backend.ports, readArtifact: (location) => backend.readArtifact(location) },
+          runId,
+        ),
+      );
       if (io.json) io.dataJson(report);
       else io.data(renderVerifyReport(report, io.stdoutIsTty ? io.style : PLAIN));
       if (!report.ok) throw verificationFailed(report);

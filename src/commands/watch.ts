@@ -3,39 +3,28 @@
  * ended. Exit 0 when it COMPLETED, 1 (OperationFailedError) when it ended any other way.
  */
 import type { Command } from 'commander';
-import { BadInputError } from '../core/errors.js';
 import { withBackend } from './backend.js';
 import { contextFor } from './context.js';
+import { wholeNumberFlag } from './flags.js';
 import { DEFAULT_POLL_INTERVAL_MS, followRunToCompletion } from './follow.js';
 
 const MIN_INTERVAL_MS = 50;
 
 function parseInterval(text: string | undefined): number {
   if (text === undefined) return DEFAULT_POLL_INTERVAL_MS;
-  const ms = Number(text);
-  if (!/^\d+$/.test(text) || ms < MIN_INTERVAL_MS || ms > 60_000) {
-    throw new BadInputError(
-      'BAD_INTERVAL',
-      `--interval ${text} is not a polling interval; give milliseconds from ${MIN_INTERVAL_MS} to 60000.`,
-      { details: { flag: '--interval' } },
-    );
-  }
-  return ms;
+  return wholeNumberFlag('--interval', text, {
+    min: MIN_INTERVAL_MS,
+    max: 60_000,
+    what: 'a polling interval in milliseconds',
+    code: 'BAD_INTERVAL',
+  });
 }
 
 function parseTimeout(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const seconds = Number(text);
-  if (!/^\d+$/.test(text) || seconds < 1) {
-    throw new BadInputError(
-      'BAD_TIMEOUT',
-      `--timeout ${text} is not a number of seconds; give a whole number ≥ 1.`,
-      {
-        details: { flag: '--timeout' },
-      },
-    );
-  }
-  return seconds * 1000;
+  return (
+    wholeNumberFlag('--timeout', text, { min: 1, what: 'a number of seconds', code: 'BAD_TIMEOUT' }) * 1000
+  );
 }
 
 export function registerWatch(program: Command): void {

@@ -211,6 +211,8 @@ export interface ExecutionPort {
   describe(executionArn: string): Promise<ExecutionSummary | undefined>;
   /** The pay-run execution named `name` (a run id), if it was ever started. */
   describePayRun(name: string): Promise<ExecutionSummary | undefined>;
+  /** The rollback execution named `name` (`<runId>-rollback-<n>`), if it was ever started. */
+  describeRollback(name: string): Promise<ExecutionSummary | undefined>;
   /** Stops a running execution (a stuck run before its rollback). */
   stop(executionArn: string, cause: string): Promise<void>;
   /** Restarts a failed execution from the state that failed. */
@@ -233,6 +235,16 @@ export interface ExecutionSummary {
   readonly error?: string;
   readonly cause?: string;
   readonly redriveCount: number;
+}
+
+/**
+ * Makes a request that carries its caller's idempotency key happen once: the same key with the
+ * same request gives the first answer (also to a request made at the same moment); the same key
+ * with another request is refused (IDEMPOTENCY_KEY_REUSED). A request that fails is not kept, so
+ * it can be tried again.
+ */
+export interface RequestGuard {
+  once<T>(key: string, request: unknown, work: () => Promise<T>): Promise<T>;
 }
 
 /** An operator action worth keeping: who did what to which run, and why (`rollback --reason`, forced expiry). */

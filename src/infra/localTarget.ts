@@ -2,7 +2,7 @@
  * The local target as config.json records it, beside the aws targets: the stack the local host
  * applied (its name, account, region) and its outputs, resolved. The host writes it every time it
  * applies a template (at start and on `deploy`), so a command reads the local target's names
- * exactly as it reads an aws target's: from the outputs (see backendNamesFromOutputs).
+ * exactly as it reads an aws target's: from the outputs (namesFromOutputs, backendTarget.ts).
  */
 import { InfrastructureError } from '../core/errors.js';
 import { OutputKey } from './backendOutputs.js';
@@ -46,10 +46,10 @@ export function readLocalTarget(home: string): LocalTargetRecord | undefined {
 }
 
 /**
- * The local target's outputs: what the running host last applied. Call after ensureLocalHost —
- * a host records them before it serves its first request.
+ * The local target as the running host last applied it. Call after ensureLocalHost — a host
+ * records it before it serves its first request.
  */
-export function localTargetOutputs(home: string): Readonly<Record<string, string>> {
+export function localTarget(home: string): LocalTargetRecord {
   const record = readLocalTarget(home);
   if (!record) {
     throw new InfrastructureError(
@@ -57,5 +57,10 @@ export function localTargetOutputs(home: string): Readonly<Record<string, string
       'The local host has not recorded its stack in config.json; restart it with payroll-ops local stop, then any command.',
     );
   }
-  return record.outputs;
+  return record;
+}
+
+/** The local target's outputs: every physical name, as the running host applied them. */
+export function localTargetOutputs(home: string): Readonly<Record<string, string>> {
+  return localTarget(home).outputs;
 }

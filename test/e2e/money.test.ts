@@ -320,6 +320,39 @@ describe('the HTTP API under the same rules', () => {
   });
 });
 
+describe('a retried command', () => {
+  it('starts one run when retried with the same --idempotency-key; the key with other payments exits 1', async () => {
+    await employer('retry', 2, 51);
+    const payments = join(home, 'retry-payments.csv');
+    writeFileSync(payments, 'employee_id,amount,kind\nR00001,300.00,bonus\n');
+    const args = [
+      'run',
+      '--period',
+      thisMonth,
+      '--pay-date',
+      today,
+      '--employer',
+      'retry',
+      '--off-cycle',
+      '--reason',
+      'retention bonus',
+    ];
+    const first = await cli.ok([...args, '--payments', payments, '--idempotency-key', 'retry-key-1']);
+    const again = await cli.ok([...args, '--payments', payments, '--idempotency-key', 'retry-key-1']);
+    expect(again.stdout.trim()).toBe(first.stdout.trim());
+    expect((await ports.runs.listRuns({ employerId: 'retry', limit: 10 })).map((r) => r.runId)).toEqual([
+      first.stdout.trim(),
+    ]);
+    writeFileSync(payments, 'employee_id,amount,kind\nR00001,900.00,bonus\n');
+    const other = await cli.run([...args, '--payments', payments, '--idempotency-key', 'retry-key-1']);
+    expect(other.code).toBe(1);
+    expect(other.stderr.trim()).toBe(
+      'error: Idempotency key retry-key-1 was used for another request; send a new key for a new request.',
+    );
+    await cli.ok(['watch', first.stdout.trim()]);
+  });
+});
+
 describe('bad input writes nothing', () => {
   it('refuses a roster whose row 201 holds a 500 KB name (exit 2 naming the row); the old roster stays whole', async () => {
     await employer('atomic', 5, 47);
@@ -343,7 +376,11 @@ describe('bad input writes nothing', () => {
   it('answers 400 (not 422 with AWS text) for ids over the key limit on the HTTP API, and starts nothing', async () => {
     const api = readHostRecord(home)!.endpoints.api;
     const token = readFileSync(join(home, 'api-token'), 'utf8').trim();
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const headers = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'idempotency-key': 'limits-1',
+    };
     const before = (await ports.runs.listRuns({ limit: 1000 })).length;
     const post = await fetch(`${api}/runs`, {
       method: 'POST',

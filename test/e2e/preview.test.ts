@@ -278,7 +278,7 @@ describe('bad input: exit 2, one line on stderr naming where and the fix, nothin
     });
     await expectBadInput(
       ['preview', '--roster', HOURLY_ROSTER, '--timesheet', path, '--period', HOURLY_PERIOD],
-      /^error: Hourly employee H00005 \(.+\) has no hours for period 2026-03-02\.\.2026-03-15; add a timesheet row for H00005/,
+      /^error: --timesheet: hourly employee H00005 \(.+\) has no hours for period 2026-03-02\.\.2026-03-15; add a timesheet row for H00005/,
     );
   });
 

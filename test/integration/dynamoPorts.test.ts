@@ -4,18 +4,10 @@
  * outbox and run listing behave as the saga relies on.
  */
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateQueueCommand,
-  GetQueueUrlCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueUrlCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abaCheckDigit } from '../../src/core/aba.js';
 import { InfrastructureError, TransientError } from '../../src/core/errors.js';
 import { disbursementJournal } from '../../src/core/ledger.js';
@@ -38,12 +30,9 @@ import { LOCAL_REGION } from '../../src/infra/aws/clients.js';
 import { DataTable } from '../../src/infra/aws/dataTable.js';
 import { DynamoRosterStore } from '../../src/infra/aws/dynamoRosterStore.js';
 import { type AwsSagaPorts, createSagaPorts } from '../../src/infra/aws/sagaPorts.js';
-import { DATA_TABLE_NAME, PAYROLL_QUEUES, PAYROLL_TABLES, QUEUE_NAMES } from '../../src/infra/aws/tables.js';
-import { keyName, keyType } from '../../src/infra/resources.js';
-import { type SignedEmulators, startSignedEmulators } from '../support/signedEmulators.js';
+import { DATA_TABLE_NAME, QUEUE_NAMES } from '../../src/infra/aws/tables.js';
+import { type DynamoPorts, startDynamoPorts } from '../support/dynamoPorts.js';
 
-let home: string;
-let emulators: SignedEmulators;
 let dynamodb: DynamoDBClient;
 let sqs: SQSClient;
 let ports: AwsSagaPorts;
@@ -51,65 +40,15 @@ const now = '2026-03-31T15:00:00.000Z';
 
 const zero = 0 as Cents;
 
-async function createTables(client: DynamoDBClient): Promise<void> {
-  for (const table of PAYROLL_TABLES) {
-    const keyAttributes = [
-      table.partitionKey,
-      table.sortKey,
-      ...(table.gsis ?? []).flatMap((g) => [g.partitionKey, g.sortKey]),
-    ];
-    const definitions = new Map(
-      keyAttributes
-        .filter((k) => k !== undefined)
-        .map((k) => [keyName(k), { AttributeName: keyName(k), AttributeType: keyType(k) }]),
-    );
-    const schema = (pk: typeof table.partitionKey, sk?: typeof table.sortKey) => [
-      { AttributeName: keyName(pk), KeyType: 'HASH' as const },
-      ...(sk ? [{ AttributeName: keyName(sk), KeyType: 'RANGE' as const }] : []),
-    ];
-    await client.send(
-      new CreateTableCommand({
-        TableName: table.name,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: schema(table.partitionKey, table.sortKey),
-        AttributeDefinitions: [...definitions.values()],
-        ...(table.gsis?.length
-          ? {
-              GlobalSecondaryIndexes: table.gsis.map((g) => ({
-                IndexName: g.name,
-                KeySchema: schema(g.partitionKey, g.sortKey),
-                Projection: { ProjectionType: 'ALL' as const },
-              })),
-            }
-          : {}),
-      }),
-    );
-  }
-}
+let subject: DynamoPorts;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'payroll-ops-dynamo-ports-'));
-  vi.stubEnv('PAYROLL_OPS_HOME', home);
-  emulators = await startSignedEmulators(home);
-  const local = { region: LOCAL_REGION, credentials: emulators.credentials, endpoint: emulators.endpoint };
-  dynamodb = new DynamoDBClient(local);
-  sqs = new SQSClient({ ...local, useQueueUrlAsEndpoint: false });
-  await createTables(dynamodb);
-  for (const queue of PAYROLL_QUEUES) await sqs.send(new CreateQueueCommand({ QueueName: queue.name }));
-  ports = createSagaPorts({
-    dynamodb,
-    sqs,
-    queueUrl: async (name) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!,
-    clock: { now: () => now },
-  });
+  subject = await startDynamoPorts({ now: () => now });
+  ({ ports, dynamodb, sqs } = subject);
 });
 
 afterAll(async () => {
-  dynamodb?.destroy();
-  sqs?.destroy();
-  await emulators?.close();
-  vi.unstubAllEnvs();
-  if (home) await rm(home, { recursive: true, force: true });
+  await subject?.close();
 });
 
 function run(runId: string, startedAt: string, employerId = 'acme'): RunRecord {
@@ -517,7 +456,7 @@ describe('SDK errors at the boundary', () => {
   it('turns an unreachable endpoint into a retryable TransientError', async () => {
     const unreachable = new DynamoDBClient({
       region: LOCAL_REGION,
-      credentials: emulators.credentials,
+      credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
       endpoint: 'http://127.0.0.1:9',
       maxAttempts: 1,
     });

@@ -3,6 +3,7 @@
  * completed run's books, the fault matrix (every forward step failing before and after its
  * effect), a failing compensation, and a bank message delivered twice.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -220,10 +221,14 @@ describe('fault matrix: every forward step failing before and after its effect',
 });
 
 describe('the off-cycle HTTP API', () => {
-  const post = (body: unknown, token = harness.host.apiToken) =>
+  const post = (body: unknown, token = harness.host.apiToken, key: string | null = randomUUID()) =>
     fetch(`${harness.host.endpoints.api}/runs`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...(key === null ? {} : { 'idempotency-key': key }),
+      },
       body: JSON.stringify(body),
     });
 
@@ -260,6 +265,44 @@ describe('the off-cycle HTTP API', () => {
     });
     expect(read.status).toBe(200);
     expect(((await read.json()) as { status: string }).status).toBe('COMPLETED');
+  });
+
+  it('answers six identical concurrent requests with one run, refuses the key reused for another body (409) and a request without one (400)', async () => {
+    const period = reversiblePeriod();
+    await harness.setupEmployer('idem', testRoster(4, 71));
+    const body = {
+      employerId: 'idem',
+      period: period.id,
+      payDate: period.payDate,
+      reason: 'spot bonus',
+      requestedBy: 'hr',
+      payments: [{ employeeId: 'T00002', amount: '750.00', kind: 'bonus' }],
+    };
+    const key = randomUUID();
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => post(body, harness.host.apiToken, key)),
+    );
+    expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202, 202]);
+    const runIds = await Promise.all(
+      responses.map(async (r) => ((await r.json()) as { runId: string }).runId),
+    );
+    expect(new Set(runIds).size).toBe(1);
+    const runs = await harness.ports.runs.listRuns({ employerId: 'idem', limit: 10 });
+    expect(runs.map((run) => run.runId)).toEqual([runIds[0]]);
+    expect((await harness.waitForRun(runIds[0]!)).status).toBe(RunStatus.Completed);
+    // A retry after the run finished gets the same answer, not a second run.
+    const retry = await post(body, harness.host.apiToken, key);
+    expect(((await retry.json()) as { runId: string }).runId).toBe(runIds[0]);
+
+    const other = await post({ ...body, reason: 'another bonus' }, harness.host.apiToken, key);
+    expect(other.status).toBe(409);
+    expect(((await other.json()) as { error: string }).error).toBe('IDEMPOTENCY_KEY_REUSED');
+    const keyless = await post(body, harness.host.apiToken, null);
+    expect(keyless.status).toBe(400);
+    expect(((await keyless.json()) as { message: string }).message).toMatch(
+      /needs an Idempotency-Key header/,
+    );
+    expect((await harness.ports.runs.listRuns({ employerId: 'idem', limit: 10 })).length).toBe(1);
   });
 
   it('refuses a request without the token (401) and bad input (400) without starting anything', async () => {

@@ -15,6 +15,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError, OperationFailedError } from '../../src/core/errors.js';
 import { type AwsClients, clientsFor } from '../../src/infra/aws/clients.js';
+import { namesFromOutputs } from '../../src/infra/backendTarget.js';
 import { type RunningHost, startHost } from '../../src/infra/local/host.js';
 import { HostControlTarget } from '../../src/infra/local/hostControl.js';
 import { callHostControl } from '../../src/infra/local/hostControlClient.js';
@@ -22,7 +23,6 @@ import { readHostRecord } from '../../src/infra/local/hostRecord.js';
 import { payrollApp } from '../../src/infra/local/payrollApp.js';
 import { builtTemplatePath, type CfnTemplate } from '../../src/infra/local/template/cfnTemplate.js';
 import { readLocalTarget } from '../../src/infra/localTarget.js';
-import { targetNames } from '../../src/infra/targetNames.js';
 
 const ACCOUNT = '000000000000';
 const built = () => JSON.parse(readFileSync(builtTemplatePath(), 'utf8')) as CfnTemplate;
@@ -70,21 +70,20 @@ describe('a host provisioned from the template', () => {
   });
 
   it('has the queues with the visibility timeouts and redrive policies of the template', async () => {
-    const names = targetNames(readLocalTarget(home)!.outputs, 'local');
-    const attributes = async (url: string) =>
-      (await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] })))
+    const names = namesFromOutputs(readLocalTarget(home)!);
+    const url = (name: string) => names.queueUrls[name]!;
+    const attributes = async (queue: string) =>
+      (await aws.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url(queue), AttributeNames: ['All'] })))
         .Attributes!;
-    const bank = await attributes(names.queueUrls['bank-gateway']);
+    const bank = await attributes(names.queues['bank-gateway']);
     expect(bank.VisibilityTimeout).toBe('120');
     expect(JSON.parse(bank.RedrivePolicy!)).toEqual({
       deadLetterTargetArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:payroll-ops-bank-gateway-dlq`,
       maxReceiveCount: 3,
     });
-    expect((await attributes(names.queueUrls['payslip-delivery'])).VisibilityTimeout).toBe('30');
+    expect((await attributes(names.queues['payslip-delivery'])).VisibilityTimeout).toBe('30');
     // Dead letters wait 14 days for the operator.
-    expect((await attributes(names.deadLetterQueueUrls['bank-gateway'])).MessageRetentionPeriod).toBe(
-      '1209600',
-    );
+    expect((await attributes(names.dlqs['bank-gateway'])).MessageRetentionPeriod).toBe('1209600');
     // The URLs the outputs name are those the emulator answers to.
     expect(host!.provisioned.queues.get('payroll-ops-bank-gateway')?.url).toBe(
       names.queueUrls['bank-gateway'],
@@ -92,7 +91,7 @@ describe('a host provisioned from the template', () => {
   });
 
   it('runs the state machines with their substitutions filled in: local function ARNs and settings', async () => {
-    const names = targetNames(readLocalTarget(home)!.outputs, 'local');
+    const names = namesFromOutputs(readLocalTarget(home)!);
     const { definition } = await aws.sfn.send(
       new DescribeStateMachineCommand({ stateMachineArn: names.stateMachineArns['pay-run'] }),
     );
@@ -152,7 +151,7 @@ describe('a host provisioned from the template', () => {
       account: ACCOUNT,
       region: 'us-east-1',
     });
-    expect(targetNames(record.outputs, 'local')).toMatchObject({
+    expect(namesFromOutputs(record)).toMatchObject({
       dataTable: 'payroll-ops-data',
       idempotencyTable: 'payroll-ops-idempotency',
       queues: {

@@ -40,7 +40,11 @@ export interface CliOptions {
 }
 
 export interface Cli {
-  run(args: readonly string[], options?: { readonly timeoutMs?: number }): Promise<CliResult>;
+  /** `env` adds to the environment for this call; a variable given as '' is removed. */
+  run(
+    args: readonly string[],
+    options?: { readonly timeoutMs?: number; readonly env?: Readonly<Record<string, string>> },
+  ): Promise<CliResult>;
   /** Runs and expects exit 0; the failure message holds the command and its stderr. */
   ok(args: readonly string[]): Promise<CliResult>;
   /** `--output json` + args, expecting exit 0; the parsed stdout. */
@@ -67,15 +71,17 @@ export function createCli(options: CliOptions): Cli {
 
   function run(
     args: readonly string[],
-    runOptions: { readonly timeoutMs?: number } = {},
+    runOptions: { readonly timeoutMs?: number; readonly env?: Readonly<Record<string, string>> } = {},
   ): Promise<CliResult> {
+    const childEnv: NodeJS.ProcessEnv = { ...env(), ...runOptions.env };
+    for (const [name, value] of Object.entries(runOptions.env ?? {})) if (value === '') delete childEnv[name];
     return new Promise((resolve) => {
       const child = execFile(
         process.execPath,
         [CLI_PATH, ...args],
         {
           cwd: REPO_ROOT,
-          env: env(),
+          env: childEnv,
           timeout: runOptions.timeoutMs ?? options.timeoutMs ?? 90_000,
           maxBuffer: 64 << 20,
         },

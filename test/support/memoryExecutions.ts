@@ -45,6 +45,10 @@ export class MemoryExecutions implements ExecutionPort {
     return this.describe(this.arnOf('pay-run', name));
   }
 
+  describeRollback(name: string): Promise<ExecutionSummary | undefined> {
+    return this.describe(this.arnOf('rollback', name));
+  }
+
   async stop(): Promise<void> {}
 
   async redrive(): Promise<void> {}

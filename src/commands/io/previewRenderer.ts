@@ -4,8 +4,8 @@
  */
 import { formatCents, formatCentsGrouped } from '../../core/money.js';
 import type { PayslipAmounts, PayslipTotals } from '../../core/payroll/payslip.js';
-import type { PayRunPreview } from '../../core/payroll/previewPayRun.js';
 import type { PayPeriod } from '../../core/period.js';
+import type { PayRunPreview } from '../../core/saga/preview.js';
 import { type Alignment, renderTable } from './tables.js';
 
 export interface AmountsJson {

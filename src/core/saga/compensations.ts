@@ -26,6 +26,7 @@ import {
   AchStatus,
   type CompensationRecord,
   FundingKind,
+  outboxMessageId,
   PayslipStatus,
   type RunRecord,
 } from './records.js';
@@ -108,13 +109,9 @@ function failedAttempts(run: RunRecord): number {
   ).length;
 }
 
-function reversalMessageId(runId: string, attempt: number): string {
-  return `${runId}#ach#${AchFileKind.Reversal}${attempt > 1 ? `#${attempt}` : ''}`;
-}
-
 async function sendReversal(ports: SagaPorts, run: RunRecord, attempt: number): Promise<void> {
   await ports.outbox.publish({
-    messageId: reversalMessageId(run.runId, attempt),
+    messageId: outboxMessageId.achFile(run.runId, AchFileKind.Reversal, attempt),
     runId: run.runId,
     queue: 'bank-gateway',
     body: { runId: run.runId, kind: AchFileKind.Reversal },

@@ -21,6 +21,7 @@ import {
   type ChunkSnapshot,
   FundingKind,
   OffCycleBasis,
+  outboxMessageId,
   type PayslipRecord,
   PayslipStatus,
   type RunRecord,
@@ -225,7 +226,7 @@ export async function disburse(ports: SagaPorts, { runId }: RunRef): Promise<Dis
     createdAt: at,
   });
   await ports.outbox.publish({
-    messageId: `${runId}#ach#${AchFileKind.Credit}`,
+    messageId: outboxMessageId.achFile(runId, AchFileKind.Credit),
     runId,
     queue: 'bank-gateway',
     body: { runId, kind: AchFileKind.Credit },
@@ -276,7 +277,7 @@ export async function publishPayslips(ports: SagaPorts, { runId }: RunRef): Prom
   const count = run.chunkCount ?? 0;
   for (let chunkIndex = 0; chunkIndex < count; chunkIndex++) {
     await ports.outbox.publish({
-      messageId: `${runId}#payslips#${chunkIndex}`,
+      messageId: outboxMessageId.payslips(runId, chunkIndex),
       runId,
       queue: 'payslip-delivery',
       body: { runId, chunkIndex },

@@ -172,6 +172,17 @@ export interface AchFileRecord {
 export const DeliveryStatus = { Delivered: 'DELIVERED', Retracted: 'RETRACTED' } as const;
 export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
 
+/**
+ * Outbox message ids: the run id, then what the message is for — `<runId>#ach#CREDIT`,
+ * `<runId>#ach#REVERSAL#2`, `<runId>#payslips#3`. Deterministic, so a step that publishes again
+ * (a retry, a redrive) publishes the same message, and the store can find a message's run.
+ */
+export const outboxMessageId = {
+  achFile: (runId: string, kind: AchFileKind, attempt = 1): string =>
+    `${runId}#ach#${kind}${attempt > 1 ? `#${attempt}` : ''}`,
+  payslips: (runId: string, chunkIndex: number): string => `${runId}#payslips#${chunkIndex}`,
+} as const;
+
 /** A pointer message: the queue carries ids, the store holds the data (outbox pattern). */
 export interface OutboxMessage {
   readonly messageId: string;

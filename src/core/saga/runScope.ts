@@ -46,18 +46,37 @@ export function offCycleBasis(inputs: {
   );
 }
 
+/** Where a roster came from, as messages name it: a file given to `preview`, or an employer's store. */
+export interface RosterSource {
+  /** `roster.csv`, `employer acme's roster` */
+  readonly name: string;
+  /** What to do about an empty one. */
+  readonly emptyFix: string;
+}
+
+export function employerRoster(employerId: string): RosterSource {
+  return {
+    name: `employer ${employerId}'s roster`,
+    emptyFix: `import one with payroll-ops employees import FILE --employer ${employerId}`,
+  };
+}
+
 /** The employees a regular run of `period` pays, in id order; none is bad input naming the fix. */
 export function employeesInPeriod(
   employees: readonly Employee[],
-  employerId: string,
+  source: RosterSource,
   period: PayPeriod,
 ): Employee[] {
   const inScope = employees.filter((employee) => employee.payFrequency === period.frequency).sort(byId);
   if (inScope.length === 0) {
-    throw new BadInputError(
-      'NO_EMPLOYEES_IN_PERIOD',
-      `--period ${period.id}: employer ${employerId} has no ${period.frequency} employees; import a roster or pick a period of their pay frequency.`,
-    );
+    const paid = [...new Set(employees.map((employee) => employee.payFrequency))];
+    const problem =
+      paid.length === 0
+        ? `${source.name} lists no employees; ${source.emptyFix}`
+        : `no employee in ${source.name} is paid ${period.frequency} (it pays ${paid.join(', ')}); give a ${paid[0]} period to --period`;
+    throw new BadInputError('NO_EMPLOYEES_IN_PERIOD', `--period ${period.id}: ${problem}.`, {
+      details: { flag: '--period' },
+    });
   }
   return inScope;
 }
@@ -98,6 +117,7 @@ export function runMembers(
   roster: readonly Employee[],
   ytd: ReadonlyMap<string, YtdEntry>,
   inputs: RunInputs,
+  source: RosterSource = employerRoster(run.employerId),
 ): EmployeeSnapshot[] {
   const ytdBefore = (employee: Employee): YtdBalances =>
     ytdBeforeRun(employee, run.period.taxYear, ytd.get(employee.employeeId));
@@ -124,7 +144,17 @@ export function runMembers(
           '--timesheet',
           run.employerId,
         )
-      : employeesInPeriod(roster, run.employerId, run.period);
+      : employeesInPeriod(roster, source, run.period);
+  if (run.runType === RunType.Regular && inputs.timesheets === undefined) {
+    const hourly = employees.filter((employee) => employee.payType === PayType.Hourly);
+    if (hourly.length > 0) {
+      throw new BadInputError(
+        'TIMESHEET_REQUIRED',
+        `--timesheet is required: ${hourly.length} hourly employee${hourly.length === 1 ? ' is' : 's are'} paid in period ${run.period.id} (${hourly[0]!.employeeId} first); pass --timesheet FILE with their hours.`,
+        { details: { flag: '--timesheet' } },
+      );
+    }
+  }
   return employees.map((employee) => {
     const hours = timesheets.get(employee.employeeId);
     if (run.runType === RunType.OffCycle && employee.payType !== PayType.Hourly) {
@@ -141,8 +171,9 @@ export function runMembers(
     }
     if (employee.payType === PayType.Hourly && !hours) {
       throw new BadInputError(
-        'TIMESHEET_REQUIRED',
-        `--timesheet: hourly employee ${employee.employeeId} (${employee.name}) has no hours for ${run.period.id}; pass --timesheet FILE with their hours.`,
+        'HOURS_MISSING',
+        `--timesheet: hourly employee ${employee.employeeId} (${employee.name}) has no hours for period ${run.period.id}; add a timesheet row for ${employee.employeeId} (0 hours if they did not work).`,
+        { details: { employeeId: employee.employeeId, period: run.period.id } },
       );
     }
     return hours

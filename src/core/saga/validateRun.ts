@@ -6,12 +6,9 @@
 import { BadInputError } from '../errors.js';
 import { checkEmployerId } from '../limits.js';
 import type { OffCyclePayment } from '../offCyclePayments.js';
-import { sumPayslips } from '../payroll/grossToNet.js';
-import type { PayRunPreview } from '../payroll/previewPayRun.js';
-import { taxTablesFor } from '../payroll/taxTables.js';
 import type { RosterStore, YtdLedger } from '../ports.js';
 import type { Timesheet } from '../roster.js';
-import { payslipFor } from './payslipFor.js';
+import { type PayRunPreview, previewMembers } from './preview.js';
 import { type RunShape, runMembers } from './runScope.js';
 
 export async function employerMustExist(
@@ -46,17 +43,5 @@ export async function validateRun(
     ports.roster.listEmployees(input.employerId),
     ports.ytd.entries(input.employerId, input.period.taxYear),
   ]);
-  const members = runMembers(input, employees, ytd, input);
-  const tables = taxTablesFor(input.period.taxYear);
-  const payslips = members.map((member) => ({
-    employeeId: member.employee.employeeId,
-    name: member.employee.name,
-    amounts: payslipFor(member, input.period, tables),
-  }));
-  return {
-    period: input.period,
-    taxTablesVersion: tables.version,
-    payslips,
-    totals: sumPayslips(payslips.map((payslip) => payslip.amounts)),
-  };
+  return previewMembers(runMembers(input, employees, ytd, input), input.period);
 }

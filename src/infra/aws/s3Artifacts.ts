@@ -5,7 +5,8 @@
  * a repeated write (a redelivered message) replaces an object with the same content.
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { BadInputError } from '../../core/errors.js';
 import type { ArtifactStore } from '../lambda/bankGateway.js';
 import { translateAwsError } from './awsErrors.js';
 
@@ -57,5 +58,25 @@ export function createS3Artifacts(s3: S3Client, bucket: string): ArtifactStore {
         throw translateAwsError(`S3 DeleteObject s3://${bucket}/${key}`, error);
       }
     },
+  };
+}
+
+/** Reads back an artifact at the `s3://bucket/key` location a run recorded (verify). */
+export function s3ArtifactReader(s3: S3Client): (location: string) => Promise<string> {
+  return async (location) => {
+    const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
+    if (!match) {
+      throw new BadInputError(
+        'BAD_ARTIFACT_LOCATION',
+        `${location} is not an s3:// location of this target's bucket.`,
+      );
+    }
+    const [, bucket, key] = match;
+    try {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await out.Body?.transformToString('utf-8')) ?? '';
+    } catch (error) {
+      throw translateAwsError(`S3 GetObject ${location}`, error);
+    }
   };
 }

@@ -64,6 +64,7 @@ export function createExecutionPort(
     startRollback: (name, input) => start(StateMachineName.Rollback, name, input),
     describe,
     describePayRun: (name) => describe(executionArnOf(arnOf(StateMachineName.PayRun), name)),
+    describeRollback: (name) => describe(executionArnOf(arnOf(StateMachineName.Rollback), name)),
     async stop(executionArn, cause) {
       try {
         await sfn.send(new StopExecutionCommand({ executionArn, error: 'OperatorStop', cause }));

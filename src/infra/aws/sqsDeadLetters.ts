@@ -32,6 +32,11 @@ export interface SqsDeadLettersOptions {
   readonly sqs: SQSClient;
   /** The URL of a queue by its SQS name. */
   readonly queueUrl: (queueName: string) => Promise<string>;
+  /** The target's queue and DLQ names; the local stack's by default. */
+  readonly names?: {
+    readonly queues: Readonly<Record<ConsumerQueue, string>>;
+    readonly dlqs: Readonly<Record<ConsumerQueue, string>>;
+  };
 }
 
 /** The SQS name of a consumer queue's DLQ, from the queue specs both targets are built from. */
@@ -59,8 +64,13 @@ function letterOf(queue: ConsumerQueue, message: Message): DeadLetter {
 export class SqsDeadLetters implements DeadLetterQueues {
   constructor(private readonly options: SqsDeadLettersOptions) {}
 
+  /** The SQS name of a consumer queue's DLQ on this target. */
+  dlqName(queue: ConsumerQueue): string {
+    return this.options.names?.dlqs[queue] ?? dlqNameOf(queue);
+  }
+
   async peek(queue: ConsumerQueue): Promise<readonly DeadLetter[]> {
-    const dlqUrl = await this.url(dlqNameOf(queue));
+    const dlqUrl = await this.url(this.dlqName(queue));
     const held = await this.receiveAll(dlqUrl);
     await this.release(dlqUrl, held);
     return held.map((message) => letterOf(queue, message));
@@ -70,8 +80,8 @@ export class SqsDeadLetters implements DeadLetterQueues {
     queue: ConsumerQueue,
     select: (letter: DeadLetter) => boolean,
   ): Promise<readonly DeadLetter[]> {
-    const dlqUrl = await this.url(dlqNameOf(queue));
-    const sourceUrl = await this.url(QUEUE_NAMES[queue]);
+    const dlqUrl = await this.url(this.dlqName(queue));
+    const sourceUrl = await this.url(this.options.names?.queues[queue] ?? QUEUE_NAMES[queue]);
     const held = await this.receiveAll(dlqUrl);
     const moved: DeadLetter[] = [];
     const kept: Message[] = [];

@@ -10,6 +10,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SagaPorts } from '../../core/ports.js';
 import { FunctionName, type StateMachineName } from '../../core/saga/functions.js';
 import { DynamoMessageFailureStore } from '../aws/dynamoMessageFailureStore.js';
+import { createRequestGuard } from '../aws/requestGuard.js';
 import { createSagaPorts, dataTable } from '../aws/sagaPorts.js';
 import { createExecutionPort } from '../aws/sfnExecutions.js';
 import type { OutboxQueue } from '../backendSpec.js';
@@ -77,6 +78,11 @@ export function createPayrollBackend(options: PayrollBackendOptions): PayrollBac
       [FunctionName.OffCycleApi]: createOffCycleApiHandler({
         ports,
         executions,
+        requests: createRequestGuard({
+          client: dynamodb,
+          tableName: config.idempotencyTable,
+          kind: 'StartRun',
+        }),
       }),
     },
   };

@@ -4,12 +4,12 @@
  * run is then followed like any other. On AWS a REST API (IAM auth, WAF) sends proxy events
  * (`httpMethod` + `resource`); the local host sends payload format 2.0 (`routeKey`).
  */
-import { startPayRun } from '../../actions/startPayRun.js';
+import { checkIdempotencyKey, startPayRun } from '../../actions/startPayRun.js';
 import { BadInputError, ErrorKind, PayrollOpsError } from '../../core/errors.js';
 import { checkRunId } from '../../core/limits.js';
 import { validatePayments } from '../../core/paymentsValidator.js';
 import { parsePeriod } from '../../core/periodParser.js';
-import type { AuditStore, ExecutionPort, SagaPorts } from '../../core/ports.js';
+import type { AuditStore, ExecutionPort, RequestGuard, SagaPorts } from '../../core/ports.js';
 import { RunType } from '../../core/saga/records.js';
 import { runDetailView } from '../../core/saga/runView.js';
 import { validateTimesheetRows } from '../../core/timesheetParser.js';
@@ -20,6 +20,7 @@ export interface ApiEvent {
   readonly httpMethod?: string;
   readonly resource?: string;
   readonly body?: string;
+  readonly headers?: Readonly<Record<string, string | undefined>> | null;
   readonly pathParameters?: Readonly<Record<string, string>>;
 }
 
@@ -30,6 +31,8 @@ export interface ApiResponse {
 }
 
 export interface OffCycleApiDeps {
+  /** Keeps the Idempotency-Key of every POST /runs for 24 hours. */
+  readonly requests: RequestGuard;
   /** The saga's ports and the audit trail every start is recorded in. */
   readonly ports: SagaPorts & { readonly audit: AuditStore };
   readonly executions: ExecutionPort;
@@ -44,7 +47,9 @@ function errorResponse(error: unknown): ApiResponse {
     const status =
       error.kind === ErrorKind.BadInput
         ? 400
-        : error.code === 'RUN_EXISTS' || error.code === 'EMPLOYER_BUSY'
+        : error.code === 'RUN_EXISTS' ||
+            error.code === 'EMPLOYER_BUSY' ||
+            error.code === 'IDEMPOTENCY_KEY_REUSED'
           ? 409
           : error.retryable
             ? 503
@@ -88,6 +93,22 @@ function parseRequest(body: string | undefined): OffCycleRequest {
   return parsed as OffCycleRequest;
 }
 
+/**
+ * Every POST /runs carries an Idempotency-Key: a client that retries after a timeout, or sends the
+ * same request twice, gets the same run instead of paying twice.
+ */
+function idempotencyKeyOf(event: ApiEvent): string {
+  const headers = Object.entries(event.headers ?? {});
+  const key = headers.find(([name]) => name.toLowerCase() === 'idempotency-key')?.[1];
+  if (key === undefined || key === null) {
+    throw new BadInputError(
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'POST /runs needs an Idempotency-Key header (e.g. a UUID), the same one on every retry of the request.',
+    );
+  }
+  return checkIdempotencyKey(String(key), 'The Idempotency-Key header');
+}
+
 async function startOffCycle(deps: OffCycleApiDeps, event: ApiEvent): Promise<ApiResponse> {
   const request = parseRequest(event.body);
   const employerId = field(request, 'employerId', true) as string;
@@ -99,7 +120,7 @@ async function startOffCycle(deps: OffCycleApiDeps, event: ApiEvent): Promise<Ap
   });
   const requestedBy = `api:${field(request, 'requestedBy', false) ?? 'unknown'}`;
   const started = await startPayRun(
-    { ...deps.ports, executions: deps.executions },
+    { ...deps.ports, executions: deps.executions, requests: deps.requests },
     {
       employerId,
       period,
@@ -109,6 +130,7 @@ async function startOffCycle(deps: OffCycleApiDeps, event: ApiEvent): Promise<Ap
       ...(request.timesheet !== undefined ? { timesheets: validateTimesheetRows(request.timesheet) } : {}),
     },
     { requestedBy, actor: requestedBy },
+    idempotencyKeyOf(event),
   );
   return respond(202, { runId: started.runId, executionArn: started.executionArn });
 }

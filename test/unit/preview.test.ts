@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { BadInputError } from '../../src/core/errors.js';
 import { computePayslip } from '../../src/core/payroll/grossToNet.js';
-import { previewPayRun } from '../../src/core/payroll/previewPayRun.js';
 import { taxTablesFor } from '../../src/core/payroll/taxTables.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
+import { previewRoster } from '../../src/core/saga/preview.js';
 import { parseTimesheet } from '../../src/core/timesheetParser.js';
-import { ZERO_YTD } from '../../src/core/ytd.js';
+import { ytdOf } from '../../src/core/ytd.js';
 
 const ROSTER = `employee_id,name,pay_type,pay_frequency,filing_status,annual_salary,hourly_rate,bank_routing,bank_account,bank_account_type,ytd_gross,ytd_ss_wages,ytd_medicare_wages,ytd_futa_wages
 M1,Mona Monthly,salary,monthly,single,72000,,021000021,111,checking,,,,
@@ -14,7 +14,10 @@ M2,Exec Monthly,salary,monthly,married_jointly,1200000,,021000021,222,checking,2
 B1,Hal Hourly,hourly,biweekly,single,,20,011000015,333,savings,,,,
 B2,Ida Hourly,hourly,biweekly,head_of_household,,30,011000015,444,savings,,,,
 `;
-const employees = parseRoster(ROSTER, 'roster.csv');
+const employees = parseRoster(ROSTER, 'roster.csv', { defaultTaxYear: 2026 });
+const source = { name: 'roster.csv', emptyFix: 'add employee rows below the header' };
+const previewPayRun = (input: Omit<Parameters<typeof previewRoster>[0], 'source'>) =>
+  previewRoster({ ...input, source });
 
 describe('previewPayRun', () => {
   test('pays only the employees whose frequency matches the period; totals are the sum of the payslips', () => {
@@ -40,11 +43,15 @@ describe('previewPayRun', () => {
     expect(exec.additionalMedicare).toBe(90_000);
   });
 
-  test('ytdFor replaces the opening balances (the saga passes balances from earlier runs)', () => {
-    const preview = previewPayRun({ employees, period: parsePeriod('2026-03'), ytdFor: () => ZERO_YTD });
+  test('balances from earlier runs add to the opening ones (the saga passes the ledger)', () => {
+    // The executive's earlier 2026 runs brought Social Security wages to the base and Medicare past 200,000.
+    const ledger = new Map([
+      ['M2', { employeeId: 'M2', taxYear: 2026, applied: ytdOf({ ssWages: 50_000 }), runs: ['earlier'] }],
+    ]);
+    const preview = previewPayRun({ employees, period: parsePeriod('2026-03'), ytd: ledger });
     const exec = preview.payslips[1]!.amounts;
-    expect(exec.socialSecurity).toBe(620_000); // 6.2% × 100,000.00
-    expect(exec.additionalMedicare).toBe(0);
+    expect(exec.wages.ssWages).toBe(0); // 184,000 + 500 = the 2026 wage base of 184,500
+    expect(exec.socialSecurity).toBe(0);
   });
 
   test('hourly employees are paid from the timesheet, overtime at 1.5×', () => {
@@ -72,7 +79,7 @@ describe('previewPayRun', () => {
     const timesheets = parseTimesheet('employee_id,regular_hours,overtime_hours\nB1,80,0\n', 'hours.csv');
     expect(() => previewPayRun({ employees, period, timesheets })).toThrow(BadInputError);
     expect(() => previewPayRun({ employees, period, timesheets })).toThrow(
-      'Hourly employee B2 (Ida Hourly) has no hours for period 2026-03-02..2026-03-15; add a timesheet row for B2 (0 hours if they did not work).',
+      '--timesheet: hourly employee B2 (Ida Hourly) has no hours for period 2026-03-02..2026-03-15; add a timesheet row for B2 (0 hours if they did not work).',
     );
   });
 });
