@@ -86,7 +86,7 @@ describe('a host provisioned from the template', () => {
     expect((await attributes(names.dlqs['bank-gateway'])).MessageRetentionPeriod).toBe('1209600');
     // The URLs the outputs name are those the emulator answers to.
     expect(host!.provisioned.queues.get('payroll-ops-bank-gateway')?.url).toBe(
-      names.queueUrls['bank-gateway'],
+      url('payroll-ops-bank-gateway'),
     );
   });
 
