@@ -3,13 +3,11 @@
  * what, on which run and why — newest first. Reads only.
  */
 import type { Command } from 'commander';
-import type { AuditRecord } from '../core/ports.js';
 import { withBackend } from './backend.js';
 import { contextFor } from './context.js';
 import { wholeNumberFlag } from './flags.js';
+import { auditRecordView, renderAuditTable } from './io/auditRender.js';
 import { OutputFormat } from './io/ioHost.js';
-import { formatTimestamp } from './io/runRender.js';
-import { renderTable } from './io/tables.js';
 
 export const DEFAULT_AUDIT_LIMIT = 50;
 const MAX_AUDIT_LIMIT = 10_000;
@@ -30,26 +28,6 @@ export function parseAuditOptions(raw: { readonly run?: string; readonly limit?:
           code: 'BAD_LIMIT',
         });
   return { limit, ...(raw.run !== undefined ? { runId: raw.run } : {}) };
-}
-
-/** `audit --output json`: `{"records":[{"id","at","actor","action","runId","reason","details"}]}`. */
-export function auditRecordView(record: AuditRecord) {
-  return {
-    id: record.id,
-    at: record.at,
-    actor: record.actor,
-    action: record.action,
-    runId: record.runId ?? null,
-    reason: record.reason ?? null,
-    details: record.details ?? {},
-  };
-}
-
-export function renderAuditTable(records: readonly AuditRecord[]): string {
-  return renderTable(
-    ['When (UTC)', 'Who', 'Action', 'Run', 'Reason'],
-    records.map((r) => [formatTimestamp(r.at), r.actor, r.action, r.runId ?? '', r.reason ?? '']),
-  );
 }
 
 export function registerAudit(program: Command): void {

@@ -1,12 +1,20 @@
 /**
- * Follows a run to its end by polling its record, the way `watch`, `run --watch`, `demo`,
- * `rollback` and `redrive` show progress. Polling the store (not the execution) is what lets a
- * second process, or one started after the run ended, follow it just the same.
+ * How a followed run looks: the follow action's progress messages drawn as a redrawn live view on
+ * a colour terminal, lines without one, JSON lines with `--output jsonl`, nothing but the final
+ * document with `--output json`; then the final view printed as data (the `status RUN` view).
  */
-import { BadInputError, OperationFailedError, PayrollOpsError } from '../core/errors.js';
-import type { SagaPorts } from '../core/ports.js';
-import { describeRunEnd, diffRunViews, type RunDetail, runDetailView } from '../core/saga/runView.js';
-import { isTerminal, RunStatus } from '../core/saga/steps.js';
+
+import {
+  FollowCode,
+  type FollowOptions,
+  type FollowPorts,
+  followRun,
+  type RunProgress,
+  runEndedError,
+} from '../actions/followRun.js';
+import type { IIoHost, IoMessage, IoRequest } from '../core/ioMessages.js';
+import type { RunDetail } from '../core/saga/runView.js';
+import { RunStatus } from '../core/saga/steps.js';
 import { type IoHost, OutputFormat, type Spinner } from './io/ioHost.js';
 import {
   PLAIN,
@@ -17,17 +25,7 @@ import {
   renderRunDetail,
 } from './io/runRender.js';
 
-export const DEFAULT_POLL_INTERVAL_MS = 500;
-/** Polls in a row that may fail transiently (a busy local host) before following gives up. */
-const MAX_TRANSIENT_POLL_FAILURES = 20;
-
-export interface FollowOptions {
-  /** Between polls; 500 ms by default. */
-  readonly intervalMs?: number;
-  /** When following ends; by default a terminal status. `rollback` waits past COMPLETED. */
-  readonly isFinal?: (status: RunStatus) => boolean;
-  /** Give up (OperationFailedError WATCH_TIMEOUT) after this long; no limit by default. */
-  readonly timeoutMs?: number;
+export interface FollowViewOptions extends FollowOptions {
   /**
    * Print the final state as data on stdout when the run ends (the `status RUN` view, or its
    * JSON with `--output json`); true by default. Callers that print their own result turn it off.
@@ -35,28 +33,14 @@ export interface FollowOptions {
   readonly printResult?: boolean;
 }
 
-/** What followRun reads: the run record and its chunk results. `Backend` satisfies it. */
+/** What following reads; `Backend` satisfies it. */
 export interface FollowBackend {
-  readonly ports: Pick<SagaPorts, 'runs' | 'chunks'>;
-}
-
-export function runNotFound(runId: string): BadInputError {
-  return new BadInputError('RUN_NOT_FOUND', `Run ${runId} not found; list runs with payroll-ops status.`, {
-    details: { runId },
-  });
-}
-
-/** The run's current view: chunk results are read only until FundPayroll froze the totals. */
-export async function readRunDetail(backend: FollowBackend, runId: string): Promise<RunDetail | undefined> {
-  const run = await backend.ports.runs.getRun(runId);
-  if (!run) return undefined;
-  const chunks = run.totals ? [] : await backend.ports.chunks.listChunkResults(runId);
-  return runDetailView(run, chunks);
+  readonly ports: FollowPorts;
 }
 
 /** Where the progress goes: JSON lines, a redrawn live view, or plain lines on stderr. */
 interface ProgressSink {
-  show(view: RunDetail, previous: RunDetail | undefined, isFinal: (status: RunStatus) => boolean): void;
+  show(progress: RunProgress): void;
   end(view: RunDetail | undefined): void;
 }
 
@@ -66,8 +50,8 @@ function renderOptions(io: IoHost): RenderOptions {
 
 function jsonlSink(io: IoHost): ProgressSink {
   return {
-    show: (view, previous, isFinal) => {
-      for (const event of diffRunViews(previous, view, isFinal)) io.dataJson(event);
+    show: ({ events }) => {
+      for (const event of events) io.dataJson(event);
     },
     end: () => {},
   };
@@ -75,8 +59,8 @@ function jsonlSink(io: IoHost): ProgressSink {
 
 function plainSink(io: IoHost): ProgressSink {
   return {
-    show: (view, previous, isFinal) => {
-      for (const event of diffRunViews(previous, view, isFinal)) {
+    show: ({ events }) => {
+      for (const event of events) {
         // The run-finished line repeats what the final summary says; the summary is enough.
         if (event.type !== 'run-finished') io.info(renderEventLine(event, io.style));
       }
@@ -90,7 +74,7 @@ function plainSink(io: IoHost): ProgressSink {
 function liveSink(io: IoHost): ProgressSink {
   let spinner: Spinner | undefined;
   return {
-    show: (view) => {
+    show: ({ view }) => {
       const text = renderLiveView(view, renderOptions(io));
       if (spinner) spinner.update(text);
       else spinner = io.spinner(text);
@@ -116,97 +100,65 @@ function sinkFor(io: IoHost): ProgressSink {
   return io.stderrIsTty && io.style.level > 0 && sized ? liveSink(io) : plainSink(io);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls until the run reaches a final status, showing each view on `sink`; returns the final view. */
-async function pollUntilFinal(
-  backend: FollowBackend,
-  runId: string,
-  sink: ProgressSink,
-  options: FollowOptions,
-): Promise<RunDetail> {
-  const interval = options.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const isFinal = options.isFinal ?? isTerminal;
-  const deadline =
-    options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + options.timeoutMs;
-  let previous: RunDetail | undefined;
-  let failures = 0;
-  for (;;) {
-    let view: RunDetail | undefined;
-    try {
-      view = await readRunDetail(backend, runId);
-      failures = 0;
-      if (view === undefined && previous === undefined) throw runNotFound(runId);
-    } catch (error) {
-      // One slow or refused poll should not end a watch of a run that is going fine.
-      if (!(error instanceof PayrollOpsError && error.retryable) || ++failures > MAX_TRANSIENT_POLL_FAILURES)
-        throw error;
-    }
-    if (view !== undefined) {
-      sink.show(view, previous, isFinal);
-      previous = view;
-      if (isFinal(view.status)) return view;
-    }
-    if (Date.now() + interval > deadline) {
-      throw new OperationFailedError(
-        'WATCH_TIMEOUT',
-        `Run ${runId} is still ${previous?.status ?? 'unknown'} after ${Math.round((options.timeoutMs ?? 0) / 1000)}s; ` +
-          `follow it again with payroll-ops watch ${runId}.`,
-      );
-    }
-    await sleep(interval);
-  }
+/**
+ * An IoHost for the follow action: its progress messages go to the sink, the rest to the CLI's
+ * host. The sink closes with the view the run ended with; `end(undefined)` closes it after an
+ * error (a second close does nothing).
+ */
+export function followHost(io: IoHost): IIoHost & { end(view: RunDetail | undefined): void } {
+  const sink = sinkFor(io);
+  let ended = false;
+  const end = (view: RunDetail | undefined) => {
+    if (ended) return;
+    ended = true;
+    sink.end(view);
+  };
+  return {
+    async notify(message: IoMessage): Promise<void> {
+      if (message.code === FollowCode.Progress) sink.show(message.data as RunProgress);
+      else if (message.code === FollowCode.Finished) end((message.data as { view: RunDetail }).view);
+      else await io.notify(message);
+    },
+    requestResponse<T, U>(request: IoRequest<T, U>): Promise<U> {
+      return io.requestResponse(request);
+    },
+    end,
+  };
 }
 
-/** Follows the run until it ends and returns its final view; a run that does not exist is bad input. */
+/** Prints a run's final view as data: the `status RUN` table, or its JSON with `--output json`. */
+export function printRunView(io: IoHost, view: RunDetail): void {
+  if (io.output === OutputFormat.Json) io.dataJson(view);
+  else if (io.output === OutputFormat.Table)
+    io.data(
+      renderRunDetail(view, { paint: io.stdoutIsTty ? io.style : PLAIN, now: new Date().toISOString() }),
+    );
+}
+
+/** Follows the run until it ends, showing its progress, and returns its final view. */
 export async function followRunView(
   backend: FollowBackend,
   io: IoHost,
   runId: string,
-  options: FollowOptions = {},
+  options: FollowViewOptions = {},
 ): Promise<RunDetail> {
-  const sink = sinkFor(io);
-  let final: RunDetail | undefined;
+  const host = followHost(io);
+  let final: RunDetail;
   try {
-    final = await pollUntilFinal(backend, runId, sink, options);
+    final = await followRun(backend.ports, host, runId, options);
   } finally {
-    sink.end(final);
+    host.end(undefined);
   }
-  if (options.printResult ?? true) {
-    if (io.output === OutputFormat.Json) io.dataJson(final);
-    else if (io.output === OutputFormat.Table)
-      io.data(
-        renderRunDetail(final, { paint: io.stdoutIsTty ? io.style : PLAIN, now: new Date().toISOString() }),
-      );
-  }
+  if (options.printResult ?? true) printRunView(io, final);
   return final;
 }
 
-/** Follows the run to its end (see FollowOptions) and returns the status it ended with. */
-export async function followRun(
-  backend: FollowBackend,
-  io: IoHost,
-  runId: string,
-  options: FollowOptions = {},
-): Promise<RunStatus> {
-  return (await followRunView(backend, io, runId, options)).status;
-}
-
-/** The error for a run that ended other than COMPLETED: the CLI exits 1 with it. */
-export function runEndedError(view: RunDetail): OperationFailedError {
-  return new OperationFailedError(
-    'RUN_NOT_COMPLETED',
-    `Run ${view.runId} ended ${view.status}: ${describeRunEnd(view)}`,
-    { details: { runId: view.runId, status: view.status, failure: view.failure } },
-  );
-}
-
-/** followRun for commands whose success is a completed run: anything else throws runEndedError. */
+/** followRunView for commands whose success is a completed run: anything else throws runEndedError. */
 export async function followRunToCompletion(
   backend: FollowBackend,
   io: IoHost,
   runId: string,
-  options: FollowOptions = {},
+  options: FollowViewOptions = {},
 ): Promise<RunDetail> {
   const view = await followRunView(backend, io, runId, options);
   if (view.status !== RunStatus.Completed) throw runEndedError(view);

@@ -19,8 +19,8 @@ import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 import { reasonFlag } from './flags.js';
+import { renderIdempotencyList, renderIdempotencyRecord } from './io/idempotencyRender.js';
 import { OutputFormat } from './io/ioHost.js';
-import { renderTable } from './io/tables.js';
 
 export function idempotencyStoreOf(backend: Backend): IdempotencyStore {
   return backend.idempotency;
@@ -46,47 +46,6 @@ function recordNotFound(key: string): BadInputError {
     'IDEMPOTENCY_RECORD_NOT_FOUND',
     `No idempotency record ${key}; list them with payroll-ops idempotency list.`,
     { details: { key } },
-  );
-}
-
-function inProgressText(view: IdempotencyRecordView): string {
-  // Powertools leaves the in-progress expiry on completed records; it means something only in progress.
-  if (view.inProgressExpiresAt === null || view.status !== 'INPROGRESS') return '';
-  return view.takeoverAllowed ? `${view.inProgressExpiresAt} (passed)` : view.inProgressExpiresAt;
-}
-
-function renderList(views: readonly IdempotencyRecordView[]): string {
-  return renderTable(
-    ['Step', 'Run', 'Status', 'Expires', 'In progress until', 'Result', 'Key'],
-    views.map((view) => [
-      view.step,
-      view.runId ?? '',
-      view.status,
-      view.expiresAt,
-      inProgressText(view),
-      view.result,
-      view.key,
-    ]),
-  );
-}
-
-function renderRecord(view: IdempotencyRecordView): string {
-  return renderTable(
-    ['Field', 'Value'],
-    [
-      ['Key', view.key],
-      ['Step', view.step],
-      ['Run', view.runId ?? '(not recorded in the key)'],
-      [
-        'Status',
-        view.status === view.storedStatus ? view.status : `${view.status} (stored ${view.storedStatus})`,
-      ],
-      ['Expires', view.expiresAt],
-      ['In progress until', inProgressText(view) || '-'],
-      ['Payload hash', view.payloadHash],
-      ...(view.validationHash ? [['Validation hash', view.validationHash]] : []),
-      ['Stored result', view.result || '-'],
-    ],
   );
 }
 
@@ -203,7 +162,7 @@ Examples:
       else if (views.length === 0) {
         const run = options.runId ? ` for run ${options.runId}` : '';
         io.info(`No idempotency records${run}${options.status ? ` with status ${options.status}` : ''}.`);
-      } else io.data(renderList(views));
+      } else io.data(renderIdempotencyList(views));
     });
 
   idempotency
@@ -216,7 +175,7 @@ Examples:
       if (!record) throw recordNotFound(key);
       const view = idempotencyRecordView(record, Date.now());
       if (ctx.io.json) ctx.io.dataJson({ ...view, storedResult: record.result ?? null });
-      else ctx.io.data(renderRecord(view));
+      else ctx.io.data(renderIdempotencyRecord(view));
     });
 
   idempotency

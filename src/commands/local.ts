@@ -10,19 +10,10 @@ import { BadInputError, OperationFailedError } from '../core/errors.js';
 import type { RunRecord } from '../core/saga/records.js';
 import { RunStatus } from '../core/saga/steps.js';
 import { ensureLocalHost, findRunningHost, stopLocalHost } from '../infra/local/ensureHost.js';
-import { type HostEndpoints, HostMode, homePaths } from '../infra/local/hostRecord.js';
+import { HostMode, homePaths } from '../infra/local/hostRecord.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
-import type { LocalStatus } from '../infra/local/status.js';
 import { type CommandContext, contextFor } from './context.js';
-
-function endpointLines(endpoints: HostEndpoints): string[] {
-  return [
-    `dynamodb       ${endpoints.dynamodb}`,
-    `sqs            ${endpoints.sqs}`,
-    `stepfunctions  ${endpoints.stepfunctions}`,
-    `api            ${endpoints.api}`,
-  ];
-}
+import { endpointLines, renderLocalStatus } from './io/localRender.js';
 
 /** Runs the host in this process until Ctrl-C or SIGTERM, logging to stderr. */
 async function startForeground({ env, io }: CommandContext): Promise<void> {
@@ -72,38 +63,6 @@ async function startDetached({ env, io }: CommandContext): Promise<void> {
     io.success(
       `Local stack started in the background (pid ${record?.pid}); stop it with payroll-ops local stop.`,
     );
-}
-
-function renderStatus(status: LocalStatus, io: CommandContext['io']): void {
-  if (io.json) {
-    io.dataJson(
-      status.running
-        ? status
-        : {
-            running: false,
-            pid: null,
-            uptimeSeconds: null,
-            home: status.home,
-            endpoints: null,
-            counts: null,
-          },
-    );
-    return;
-  }
-  if (!status.running) {
-    io.data(`not running    data folder ${status.home}`);
-    return;
-  }
-  io.data(
-    [
-      `running        pid ${status.pid} (${status.mode}), up ${status.uptimeSeconds} s`,
-      `data folder    ${status.home}`,
-      ...endpointLines(status.endpoints),
-      `tables         ${status.counts.tables}`,
-      `queues         ${status.counts.queues}`,
-      `executions     ${status.counts.executions}`,
-    ].join('\n'),
-  );
 }
 
 /** A run in one of these is being worked on: wiping the folder under it loses money movements. */
@@ -200,7 +159,7 @@ export function registerLocal(program: Command): void {
       if (existsSync(env.home)) ensurePrivateFolder(env.home, (message) => io.warn(message));
       // Counting tables, queues and executions needs the SDK: loaded for this command only.
       const { localStatus } = await import('../infra/local/status.js');
-      renderStatus(await localStatus(env.home), io);
+      renderLocalStatus(await localStatus(env.home), io);
     });
   local
     .command('reset')

@@ -3,11 +3,11 @@
  * compensations and artifacts. Reads the run records only; changes nothing.
  */
 import type { Command } from 'commander';
+import { type FollowPorts, readRunDetail, runNotFound } from '../actions/followRun.js';
 import { type RunDetail, type RunListItem, runListView } from '../core/saga/runView.js';
 import { withBackend } from './backend.js';
 import { contextFor } from './context.js';
 import { wholeNumberFlag } from './flags.js';
-import { type FollowBackend, readRunDetail, runNotFound } from './follow.js';
 import { OutputFormat } from './io/ioHost.js';
 import { PLAIN, renderRunDetail, renderRunList } from './io/runRender.js';
 
@@ -35,9 +35,12 @@ export function parseLimit(text: string | undefined): number {
 }
 
 /** The command's one action: one run's detail, or the recent runs. An unknown run is bad input. */
-export async function readStatus(backend: FollowBackend, options: StatusOptions): Promise<StatusResult> {
+export async function readStatus(
+  backend: { readonly ports: FollowPorts },
+  options: StatusOptions,
+): Promise<StatusResult> {
   if (options.runId !== undefined) {
-    const run = await readRunDetail(backend, options.runId);
+    const run = await readRunDetail(backend.ports, options.runId);
     if (!run) throw runNotFound(options.runId);
     return { kind: 'run', run };
   }

@@ -3,10 +3,11 @@
  * ended. Exit 0 when it COMPLETED, 1 (OperationFailedError) when it ended any other way.
  */
 import type { Command } from 'commander';
+import { DEFAULT_POLL_INTERVAL_MS } from '../actions/followRun.js';
 import { withBackend } from './backend.js';
 import { contextFor } from './context.js';
 import { wholeNumberFlag } from './flags.js';
-import { DEFAULT_POLL_INTERVAL_MS, followRunToCompletion } from './follow.js';
+import { followRunToCompletion } from './follow.js';
 
 const MIN_INTERVAL_MS = 50;
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyRunReport } from '../../src/commands/verify.js';
+import { verifyRunReport } from '../../src/actions/verify.js';
 import { computePayslip, sumPayslips } from '../../src/core/payroll/grossToNet.js';
 import { taxTablesFor } from '../../src/core/payroll/taxTables.js';
 import { AchFileKind, type RunRecord } from '../../src/core/saga/records.js';

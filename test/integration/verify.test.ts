@@ -6,7 +6,7 @@
  */
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verificationFailed, verifyRunReport } from '../../src/commands/verify.js';
+import { verificationFailed, verifyRunReport } from '../../src/actions/verify.js';
 import { BadInputError } from '../../src/core/errors.js';
 import { RunStatus } from '../../src/core/saga/steps.js';
 import { keys } from '../../src/infra/aws/keys.js';

@@ -49,7 +49,7 @@ export class MemoryExecutions implements ExecutionPort {
     return this.describe(this.arnOf('rollback', name));
   }
 
-  async stop(): Promise<void> {}
+  async stop(_executionArn: string, _cause?: string): Promise<void> {}
 
-  async redrive(): Promise<void> {}
+  async redrive(_executionArn: string): Promise<void> {}
 }

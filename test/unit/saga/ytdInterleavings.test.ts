@@ -11,48 +11,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TransientError } from '../../../src/core/errors.js';
+import { gatherVerifyData } from '../../../src/actions/verifyData.js';
 import type { Cents } from '../../../src/core/money.js';
 import { parsePeriod } from '../../../src/core/periodParser.js';
 import { generateRosterCsv } from '../../../src/core/rosterGenerator.js';
 import { parseRoster } from '../../../src/core/rosterParser.js';
-import {
-  beginRollback,
-  compensate,
-  finishRollback,
-  recordCompensationFailure,
-} from '../../../src/core/saga/compensations.js';
+import { beginRollback } from '../../../src/core/saga/compensations.js';
 import { claimEmployer } from '../../../src/core/saga/employerLock.js';
-import {
-  calculatePayChunk,
-  checkDisbursement,
-  closeRun,
-  disburse,
-  fundPayroll,
-  openRun,
-  postLedger,
-  publishPayslips,
-} from '../../../src/core/saga/forward.js';
 import { AchFileKind, type RunRecord, RunType } from '../../../src/core/saga/records.js';
 import { planRollback, RollbackDecision } from '../../../src/core/saga/rollbackPlan.js';
 import { startRun } from '../../../src/core/saga/startRun.js';
-import {
-  CompensationStatus,
-  compensationOrder,
-  isOpen,
-  StepName,
-  StepStatus,
-} from '../../../src/core/saga/steps.js';
+import { CompensationStatus, isOpen, StepName, StepStatus } from '../../../src/core/saga/steps.js';
 import { failedChecks, verifyRun } from '../../../src/core/verify/verifyRun.js';
 import { addYtd, openingYtdFor, payslipContribution, ZERO_YTD } from '../../../src/core/ytd.js';
-import { gatherVerifyData } from '../../../src/infra/aws/verifyData.js';
-import {
-  type ArtifactStore,
-  recordRejection,
-  transmitAchFile,
-} from '../../../src/infra/lambda/bankGateway.js';
-import { MemoryExecutions } from '../../support/memoryExecutions.js';
-import { createMemoryPorts, fixedClock, type MemoryPorts } from '../../support/memoryPorts.js';
+import { type Bank, compensateChain, drive, memoryWorld, type World } from '../../support/memorySaga.js';
 
 const EMPLOYER = 'prop';
 const NOW = '2026-11-26T10:00:00.000Z';
@@ -88,7 +60,6 @@ const ROSTER = (() => {
   ];
 })();
 
-type Bank = 'transmit' | 'reject' | 'return';
 type Operation =
   | { readonly kind: 'run'; readonly period: number; readonly failAt?: StepName }
   | { readonly kind: 'offcycle'; readonly period: number }
@@ -123,114 +94,8 @@ function scheduled<T extends object>(s: fc.Scheduler, target: T): T {
   });
 }
 
-interface World {
-  readonly ports: MemoryPorts;
-  readonly saga: MemoryPorts;
-  readonly executions: MemoryExecutions;
-  readonly files: Map<string, string>;
-  readonly artifacts: ArtifactStore;
-}
-
 async function world(s: fc.Scheduler): Promise<World> {
-  const ports = createMemoryPorts({ clock: fixedClock(NOW) });
-  await ports.roster.putEmployer({
-    employerId: EMPLOYER,
-    name: 'Prop Co',
-    fundingRouting: '021000021',
-    fundingAccount: '555000111',
-    achCompanyId: '1234567890',
-  });
-  await ports.roster.upsertEmployees(EMPLOYER, ROSTER);
-  const saga = Object.fromEntries(
-    Object.entries(ports).map(([name, store]) => [
-      name,
-      name === 'clock' ? store : scheduled(s, store as object),
-    ]),
-  ) as unknown as MemoryPorts;
-  const files = new Map<string, string>();
-  const artifacts: ArtifactStore = {
-    async put(runId, name, text) {
-      files.set(`mem://${runId}/${name}`, text);
-      return `mem://${runId}/${name}`;
-    },
-    async logTransmission() {},
-    async remove(runId, name) {
-      files.delete(`mem://${runId}/${name}`);
-    },
-  };
-  return { ports, saga, executions: new MemoryExecutions(), files, artifacts };
-}
-
-/** The bank gateway on the memory ports: the real transmission code, or a refusal, or a return. */
-async function bank(w: World, runId: string, kind: AchFileKind, answer: Bank): Promise<void> {
-  const message = (await w.saga.outbox.pending()).find((m) => m.runId === runId && m.body.kind === kind);
-  if (!message) return;
-  const ref = { messageId: message.messageId, runId, kind };
-  if (answer === 'reject') return recordRejection(w.saga, ref, 'R01 property rejection');
-  // The bank answers with the transmission: a returned entry is recorded in the same write.
-  const returned =
-    answer === 'return' && kind === AchFileKind.Reversal
-      ? (entries: readonly { employeeId: string; amount: Cents }[]) =>
-          entries.slice(0, 1).map((e) => ({ ...e, code: 'R02' }))
-      : undefined;
-  await transmitAchFile({ ...w.saga, artifacts: w.artifacts, now: () => w.saga.clock.now() }, ref, returned);
-}
-
-/** Compensations newest first; the first failure is recorded and halts the chain (the state machine's shape). */
-async function compensateChain(
-  w: World,
-  runId: string,
-  steps: readonly StepName[],
-  answer: Bank,
-): Promise<void> {
-  for (const step of steps) {
-    let failure: unknown;
-    try {
-      await compensate(w.saga, { runId, step });
-    } catch (error) {
-      failure = error;
-      if (error instanceof TransientError) {
-        await bank(w, runId, AchFileKind.Reversal, answer);
-        failure = await compensate(w.saga, { runId, step }).then(
-          () => undefined,
-          (again: unknown) => again,
-        );
-      }
-    }
-    if (failure !== undefined) {
-      await recordCompensationFailure(w.saga, { runId, step, error: 'Failed', cause: String(failure) });
-      break;
-    }
-  }
-  await finishRollback(w.saga, { runId });
-}
-
-/** The pay-run execution, step by step; a failure takes the Catch path. */
-async function drive(w: World, runId: string, failAt?: StepName): Promise<void> {
-  let step: StepName = StepName.OpenRun;
-  const at = async <T>(name: StepName, work: () => Promise<T>): Promise<T> => {
-    step = name;
-    if (failAt === name) throw new Error(`injected failure of ${name}`);
-    return work();
-  };
-  try {
-    const opened = await at(StepName.OpenRun, () => openRun(w.saga, { runId }));
-    await at(StepName.CalculatePay, async () => {
-      for (const chunk of opened.chunks) await calculatePayChunk(w.saga, { runId, chunk });
-    });
-    await at(StepName.FundPayroll, () => fundPayroll(w.saga, { runId }));
-    await at(StepName.PostLedger, () => postLedger(w.saga, { runId }));
-    await at(StepName.Disburse, async () => {
-      await disburse(w.saga, { runId });
-      await bank(w, runId, AchFileKind.Credit, 'transmit');
-      await checkDisbursement(w.saga, { runId, checks: 0 });
-    });
-    await at(StepName.PublishPayslips, () => publishPayslips(w.saga, { runId }));
-    await at(StepName.CloseRun, () => closeRun(w.saga, { runId }));
-  } catch (error) {
-    await beginRollback(w.saga, { runId, failedStep: step, error: 'StepFailed', cause: String(error) });
-    await compensateChain(w, runId, compensationOrder(step), 'transmit');
-  }
+  return memoryWorld({ employer: EMPLOYER, roster: ROSTER, now: NOW, wrap: (store) => scheduled(s, store) });
 }
 
 async function start(w: World, runType: RunType, p: number): Promise<string | undefined> {

@@ -4,10 +4,10 @@
  * independent NACHA parser. The checks themselves are pure (src/core/verify).
  */
 import { readFile } from 'node:fs/promises';
-import { describeError } from '../../core/errors.js';
-import type { SagaPorts } from '../../core/ports.js';
-import { compensationOf } from '../../core/saga/compensations.js';
-import { ytdContributions } from '../../core/saga/forward.js';
+import { describeError } from '../core/errors.js';
+import type { SagaPorts } from '../core/ports.js';
+import { compensationOf } from '../core/saga/compensations.js';
+import { ytdContributions } from '../core/saga/forward.js';
 import {
   AchFileKind,
   type AchFileRecord,
@@ -16,11 +16,11 @@ import {
   FundingKind,
   type PayslipRecord,
   type RunRecord,
-} from '../../core/saga/records.js';
-import { CompensationStatus, StepName, StepStatus } from '../../core/saga/steps.js';
-import type { AchArtifact, VerifyData, YtdRunContribution } from '../../core/verify/verifyCheck.js';
-import { openingYtdFor } from '../../core/ytd.js';
-import { parseAchFile } from '../bank/parseAchFile.js';
+} from '../core/saga/records.js';
+import { CompensationStatus, StepName, StepStatus } from '../core/saga/steps.js';
+import type { AchArtifact, VerifyData, YtdRunContribution } from '../core/verify/verifyCheck.js';
+import { openingYtdFor } from '../core/ytd.js';
+import { parseAchFile } from '../infra/bank/parseAchFile.js';
 
 export type VerifyPorts = Pick<
   SagaPorts,
