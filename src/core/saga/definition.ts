@@ -25,8 +25,15 @@ export const TRANSIENT_ERRORS = [
   'Lambda.TooManyRequestsException',
 ] as const;
 
-/** How many times CheckDisbursement may find the file still pending before the bank counts as timed out. */
-export const MAX_BANK_CHECKS = 20;
+/**
+ * How long the bank gateway has to transmit the credit file, counted from Disburse, before the run
+ * fails with BANK_TIMEOUT and rolls back (the pending file is cancelled, so a late delivery sends
+ * nothing). Fifteen minutes covers a 100k-employee file and every delivery the gateway's queue
+ * makes before dead-lettering (3 receives × its 120 s visibility timeout).
+ */
+export const BANK_CONFIRMATION_DEADLINE_SECONDS = 900;
+/** The wait between checks grows by half from 1 s up to this: prompt for a small run, cheap for a slow bank. */
+export const MAX_BANK_WAIT_SECONDS = 30;
 /** Employees per CalculatePay chunk: small enough that one chunk's roster snapshot fits a DynamoDB item. */
 export const CHUNK_SIZE = 250;
 
@@ -226,7 +233,7 @@ export const payRunDefinition: StateMachineDefinition = {
     [StepName.FundPayroll]: forwardTask(StepName.FundPayroll, FunctionName.FundPayroll, StepName.PostLedger),
     [StepName.PostLedger]: forwardTask(StepName.PostLedger, FunctionName.PostLedger, StepName.Disburse),
     [StepName.Disburse]: forwardTask(StepName.Disburse, FunctionName.Disburse, 'WaitForBank'),
-    WaitForBank: { Type: 'Wait', Seconds: 1, Next: 'CheckDisbursement' },
+    WaitForBank: { Type: 'Wait', SecondsPath: '$.Disburse.value.waitSeconds', Next: 'CheckDisbursement' },
     CheckDisbursement: {
       ...invoke(FunctionName.CheckDisbursement, { ...runRef, 'checks.$': '$.Disburse.value.checks' }),
       ResultPath: '$.Disburse',

@@ -11,7 +11,7 @@ import { taxTablesFor } from '../payroll/taxTables.js';
 import type { SagaPorts } from '../ports.js';
 import type { YtdBalances } from '../roster.js';
 import { payslipContribution } from '../ytd.js';
-import { CHUNK_SIZE, MAX_BANK_CHECKS } from './definition.js';
+import { BANK_CONFIRMATION_DEADLINE_SECONDS, CHUNK_SIZE, MAX_BANK_WAIT_SECONDS } from './definition.js';
 import { releaseEmployer } from './employerLock.js';
 import { payslipFor } from './payslipFor.js';
 import {
@@ -209,7 +209,11 @@ export async function postLedger(ports: SagaPorts, { runId }: RunRef): Promise<{
 export interface DisbursementState {
   readonly status: AchStatus;
   readonly checks: number;
+  /** How long WaitForBank waits before the next check: 1, 2, 3, 4, 6, 8, 12 … up to MAX_BANK_WAIT_SECONDS. */
+  readonly waitSeconds: number;
 }
+
+const bankWait = (checks: number) => Math.min(Math.ceil(1.5 ** checks), MAX_BANK_WAIT_SECONDS);
 
 /** Records the ACH credit file and hands it to the bank gateway through the outbox. */
 export async function disburse(ports: SagaPorts, { runId }: RunRef): Promise<DisbursementState> {
@@ -232,7 +236,7 @@ export async function disburse(ports: SagaPorts, { runId }: RunRef): Promise<Dis
     body: { runId, kind: AchFileKind.Credit },
     createdAt: at,
   });
-  return { status: AchStatus.Pending, checks: 0 };
+  return { status: AchStatus.Pending, checks: 0, waitSeconds: bankWait(0) };
 }
 
 /** Polled by the Wait/Choice loop until the bank has the file; posts the disbursement journal once. */
@@ -247,7 +251,7 @@ export async function checkDisbursement(
       const run = await requireRun(ports, runId);
       await ports.ledger.postJournal(disbursementJournal(runId, requireTotals(run).net));
       await succeeded(ports, runId, StepName.Disburse, run.steps.Disburse?.startedAt ?? file.createdAt);
-      return { status: file.status, checks: checks + 1 };
+      return { status: file.status, checks: checks + 1, waitSeconds: 0 };
     }
     case AchStatus.Rejected:
       throw new OperationFailedError(
@@ -259,14 +263,16 @@ export async function checkDisbursement(
         'ACH_CANCELLED',
         `The ACH file of run ${runId} was cancelled before transmission.`,
       );
-    case AchStatus.Pending:
-      if (checks + 1 >= MAX_BANK_CHECKS) {
+    case AchStatus.Pending: {
+      const waited = (Date.parse(ports.clock.now()) - Date.parse(file.createdAt)) / 1000;
+      if (waited >= BANK_CONFIRMATION_DEADLINE_SECONDS) {
         throw new OperationFailedError(
           'BANK_TIMEOUT',
-          `The bank gateway did not confirm the ACH file of run ${runId} after ${checks + 1} checks.`,
+          `The bank gateway did not transmit the ACH file of run ${runId} within ${BANK_CONFIRMATION_DEADLINE_SECONDS / 60} minutes (${checks + 1} checks); see payroll-ops dlq list.`,
         );
       }
-      return { status: file.status, checks: checks + 1 };
+      return { status: file.status, checks: checks + 1, waitSeconds: bankWait(checks + 1) };
+    }
   }
 }
 

@@ -259,6 +259,42 @@ describe('a pay run through the forward steps', () => {
   });
 });
 
+describe('waiting for the bank', () => {
+  it('waits 2, 3, 4, 6 … up to 30 s between checks while the bank is slow, and goes on when it transmits after nine minutes', async () => {
+    const { ports, runId } = await setUp();
+    await forwardThroughDisburse(ports, runId);
+    const waits: number[] = [];
+    let checks = 0;
+    // A slow bank: nine minutes of checks at the waits the state machine would make.
+    let elapsed = 0;
+    while (elapsed < 9 * 60) {
+      const state = await checkDisbursement(ports, { runId, checks });
+      expect(state.status).toBe(AchStatus.Pending);
+      waits.push(state.waitSeconds);
+      checks = state.checks;
+      elapsed += state.waitSeconds;
+      ports.clock.set(new Date(Date.parse(PAY_DAY) + elapsed * 1000).toISOString());
+    }
+    expect(waits.slice(0, 10)).toEqual([2, 3, 4, 6, 8, 12, 18, 26, 30, 30]);
+    expect(Math.max(...waits)).toBe(30);
+    // It transmits at last (the gateway's third delivery): the run goes on.
+    await gatewayTransmits(ports, runId, AchFileKind.Credit);
+    expect((await checkDisbursement(ports, { runId, checks })).status).toBe(AchStatus.Transmitted);
+  });
+
+  it('fails BANK_TIMEOUT once the file has been pending for 15 minutes', async () => {
+    const { ports, runId } = await setUp();
+    await forwardThroughDisburse(ports, runId);
+    ports.clock.set(new Date(Date.parse(PAY_DAY) + 899_000).toISOString());
+    expect((await checkDisbursement(ports, { runId, checks: 40 })).status).toBe(AchStatus.Pending);
+    ports.clock.set(new Date(Date.parse(PAY_DAY) + 900_000).toISOString());
+    await expect(checkDisbursement(ports, { runId, checks: 41 })).rejects.toMatchObject({
+      code: 'BANK_TIMEOUT',
+      message: expect.stringContaining('within 15 minutes'),
+    });
+  });
+});
+
 describe('rolling back a completed run', () => {
   async function rollBackEverything(ports: MemoryPorts, runId: string) {
     await beginRollback(ports, {
