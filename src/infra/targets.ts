@@ -28,7 +28,7 @@ export interface AwsTarget {
   readonly deployedAt: string;
 }
 
-interface ConfigFile {
+export interface ConfigFile {
   readonly targets?: Readonly<Record<string, AwsTarget>>;
   readonly [key: string]: unknown;
 }
@@ -50,7 +50,7 @@ export function configPath(home: string): string {
   return join(home, CONFIG_FILE);
 }
 
-function readConfig(home: string): ConfigFile {
+export function readConfig(home: string): ConfigFile {
   const path = configPath(home);
   if (!existsSync(path)) return {};
   let parsed: unknown;
@@ -67,7 +67,7 @@ function readConfig(home: string): ConfigFile {
   return parsed as ConfigFile;
 }
 
-function writeConfig(home: string, config: ConfigFile): void {
+export function writeConfig(home: string, config: ConfigFile): void {
   // The data folder is private: the config names accounts and profiles.
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const path = configPath(home);

@@ -1,11 +1,11 @@
 /**
- * EventBridge Scheduler, locally: each schedule invokes its function with its payload on a cron
- * (croner) while the host runs. Schedules do not fire while no host runs, and missed firings are
+ * EventBridge Scheduler, locally: each schedule invokes its function with its payload, or starts
+ * an execution of its state machine with its input, on a cron (croner) while the host runs. Schedules do not fire while no host runs, and missed firings are
  * not caught up: use `payroll-ops local start` for a host that stays up.
  */
 import { Cron } from 'croner';
 import { BadInputError, describeError } from '../../core/errors.js';
-import type { ScheduleSpec } from '../resources.js';
+import type { ScheduleSpec, ScheduleTarget } from '../resources.js';
 import type { ActivityTracker } from './activity.js';
 import type { LambdaInvoker } from './lambdaRuntime.js';
 
@@ -48,10 +48,10 @@ export function cronPattern(expression: string): { pattern: string; interval?: n
   );
 }
 
-function cronFor(expression: string, run?: () => Promise<void>): Cron {
+function cronFor(expression: string, run?: () => Promise<void>, timezone = 'UTC'): Cron {
   const { pattern, interval } = cronPattern(expression);
   const options = {
-    timezone: 'UTC',
+    timezone,
     mode: interval === undefined ? ('7-part' as const) : ('6-part' as const),
     alternativeWeekdays: interval === undefined,
     protect: true,
@@ -61,8 +61,8 @@ function cronFor(expression: string, run?: () => Promise<void>): Cron {
 }
 
 /** The next firings of an expression after `from` (for status output and tests). */
-export function nextFirings(expression: string, count: number, from = new Date()): Date[] {
-  const job = cronFor(expression);
+export function nextFirings(expression: string, count: number, from = new Date(), timezone = 'UTC'): Date[] {
+  const job = cronFor(expression, undefined, timezone);
   try {
     return job.nextRuns(count, from);
   } finally {
@@ -70,26 +70,48 @@ export function nextFirings(expression: string, count: number, from = new Date()
   }
 }
 
+/** Starts an execution as EventBridge Scheduler does: a generated name, the target's input. */
+export type StartExecution = (stateMachineArn: string, input: string) => Promise<void>;
+
+const describeTarget = (target: ScheduleTarget) =>
+  target.kind === 'lambda' ? target.functionName : `an execution of ${target.stateMachineArn}`;
+
 export function startScheduler(
   schedules: readonly ScheduleSpec[],
   deps: {
     readonly invoke: LambdaInvoker;
+    readonly startExecution: StartExecution;
     readonly activity: ActivityTracker;
     readonly log: (line: string) => void;
   },
 ): Scheduler {
+  const fire = (target: ScheduleTarget): Promise<unknown> => {
+    switch (target.kind) {
+      case 'lambda':
+        return deps.invoke(target.functionName, target.payload);
+      case 'state-machine':
+        return deps.startExecution(target.stateMachineArn, target.input);
+    }
+  };
   const jobs = schedules.map((schedule) => {
-    const job = cronFor(schedule.cron, async () => {
-      const done = deps.activity.begin();
-      try {
-        await deps.invoke(schedule.invoke, schedule.payload);
-        deps.log(`schedule ${schedule.name} invoked ${schedule.invoke}`);
-      } catch (error) {
-        deps.log(`schedule ${schedule.name}: ${schedule.invoke} failed: ${describeError(error)}`);
-      } finally {
-        done();
-      }
-    });
+    const job = cronFor(
+      schedule.expression,
+      async () => {
+        const done = deps.activity.begin();
+        const what = describeTarget(schedule.target);
+        try {
+          await fire(schedule.target);
+          deps.log(
+            `schedule ${schedule.name} ${schedule.target.kind === 'lambda' ? 'invoked' : 'started'} ${what}`,
+          );
+        } catch (error) {
+          deps.log(`schedule ${schedule.name}: ${what} failed: ${describeError(error)}`);
+        } finally {
+          done();
+        }
+      },
+      schedule.timezone,
+    );
     return { schedule, job };
   });
   return {

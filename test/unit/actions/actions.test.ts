@@ -149,7 +149,7 @@ describe('the rollback action', () => {
     // Progress of the rollback was notified as the follow action's messages, ending ROLLED_BACK.
     const finished = io.withCode(FollowCode.Finished);
     expect(finished).toHaveLength(1);
-    expect((finished[0]?.data as { view: { status: string } }).view.status).toBe(RunStatus.RolledBack);
+    expect((finished[0]!.data as { view: { status: string } }).view.status).toBe(RunStatus.RolledBack);
   });
 
   it('changes nothing when the typed confirmation does not match: no audit, no execution, no lock', async () => {
