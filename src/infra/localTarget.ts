@@ -6,7 +6,7 @@
  */
 import { InfrastructureError } from '../core/errors.js';
 import { OutputKey } from './backendOutputs.js';
-import { LOCAL_TARGET_NAME, readConfig, writeConfig } from './targets.js';
+import { LOCAL_TARGET_NAME, readConfig, updateConfig } from './targets.js';
 
 export interface LocalTargetRecord {
   readonly name: typeof LOCAL_TARGET_NAME;
@@ -36,7 +36,7 @@ export function writeLocalTarget(
     definitionHash: applied.outputs[OutputKey.DefinitionHash] ?? '',
     appliedAt: new Date().toISOString(),
   };
-  writeConfig(home, { ...readConfig(home), [LOCAL_KEY]: record });
+  updateConfig(home, (config) => ({ ...config, [LOCAL_KEY]: record }));
   return record;
 }
 
