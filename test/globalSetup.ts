@@ -1,7 +1,9 @@
 /**
  * Vitest global setup: e2e tests run the BUILT CLI (dist/bin/payroll-ops.js) as a child process,
- * and `deploy` needs the Lambda bundle (dist/lambda), so build both once per test run, and only when the run may include e2e tests and a source file is
- * newer than the last build. A lock folder keeps concurrent test runs from building at once.
+ * `deploy` needs the Lambda bundle (dist/lambda), and every local host (integration and e2e tests)
+ * provisions from the synthesized template (dist/template), so build all three once per test run,
+ * and only when the run may include such tests and a source file is newer than the last build. A
+ * lock folder keeps concurrent test runs from building at once.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +15,7 @@ import type { TestProject } from 'vitest/node';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const builtCli = join(root, 'dist', 'bin', 'payroll-ops.js');
 const builtBundle = join(root, 'dist', 'lambda', 'index.mjs');
+const builtTemplate = join(root, 'dist', 'template', 'payroll-ops.template.json');
 const lock = join(root, 'dist', '.build-lock');
 const SOURCE_FOLDERS = ['bin', 'src', 'bench', 'scripts'];
 const SOURCE = /\.(ts|json)$/;
@@ -28,22 +31,34 @@ function newestMtime(path: string): number {
 }
 
 function buildIsFresh(): boolean {
-  if (!existsSync(builtCli) || !existsSync(builtBundle)) return false;
+  if (![builtCli, builtBundle, builtTemplate].every((file) => existsSync(file))) return false;
   const built = statSync(builtCli).mtimeMs;
   const sources = [...SOURCE_FOLDERS.map((folder) => join(root, folder)), join(root, 'tsconfig.build.json')];
   return sources.every((path) => newestMtime(path) <= built);
 }
 
-/** True unless the run was given file filters and none of them matches an e2e test file. */
-function runMayIncludeE2e(project: TestProject): boolean {
+/** Tests that read dist/: every e2e and integration test, and the template's staleness check. */
+function testsNeedingBuild(): string[] {
+  const inFolder = (folder: string) => {
+    const dir = join(root, 'test', folder);
+    return existsSync(dir) ? readdirSync(dir).map((name) => join(dir, name)) : [];
+  };
+  return [
+    ...inFolder('e2e'),
+    ...inFolder('integration'),
+    join(root, 'test', 'unit', 'localTemplate.test.ts'),
+  ];
+}
+
+/** True unless the run was given file filters and none of them matches a test that reads dist/. */
+function runNeedsBuild(project: TestProject): boolean {
   // Vitest keeps the command line's file filters here (substrings of test file paths).
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
   if (filters === undefined || filters.length === 0) return true;
-  const e2eDir = join(root, 'test', 'e2e');
-  const e2eFiles = existsSync(e2eDir) ? readdirSync(e2eDir).map((name) => join(e2eDir, name)) : [];
+  const files = testsNeedingBuild();
   return filters.some((filter) => {
     const needle = filter.replace(/^\.\//, '');
-    return e2eFiles.some((file) => file.includes(needle));
+    return files.some((file) => file.includes(needle));
   });
 }
 
@@ -64,16 +79,16 @@ function build(): void {
       `[globalSetup] tsc reported type errors; testing the emitted build anyway:\n${output}`,
     );
   }
-  // As `npm run build` does: the Lambda bundle that `deploy` uploads, and an executable bin.
-  execFileSync(process.execPath, [join(root, 'dist', 'scripts', 'bundleLambda.js')], {
-    cwd: root,
-    stdio: 'pipe',
-  });
+  // As `npm run build` does: the Lambda bundle that `deploy` uploads, the local stack's template
+  // (which names the bundle's asset hash, so it comes second) and an executable bin.
+  for (const script of ['bundleLambda.js', 'synthTemplate.js']) {
+    execFileSync(process.execPath, [join(root, 'dist', 'scripts', script)], { cwd: root, stdio: 'pipe' });
+  }
   chmodSync(builtCli, 0o755);
 }
 
 export default function setup(project: TestProject): void {
-  if (!runMayIncludeE2e(project) || buildIsFresh()) return;
+  if (!runNeedsBuild(project) || buildIsFresh()) return;
   mkdirSync(dirname(lock), { recursive: true });
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {

@@ -2,9 +2,9 @@
  * Opens the backend a command operates on, and hands it ports — never SDK clients, table names or
  * queue URLs. The `local` target is the embedded stack (attached to, or started detached); any
  * other is a deployed stack recorded by `deploy` or `target add`, reached after an STS pre-flight
- * that names a credentials problem in one line. Names come from the target (the local stack's
- * specification, or the deployed stack's outputs), so both kinds take the same code path apart
- * from endpoints, credentials and where ACH files are kept.
+ * that names a credentials problem in one line. Names come from the target's stack outputs (the
+ * template the local host applied, or the deployed stack's), so both kinds take the same code path
+ * apart from endpoints, credentials and where ACH files are kept.
  */
 import { readFile } from 'node:fs/promises';
 import type { DeadLetterQueues, MessageFailureStore } from '../core/deadLetters.js';
@@ -24,7 +24,6 @@ import { createPaydayExecutions } from '../infra/aws/sfnPayday.js';
 import { SqsDeadLetters } from '../infra/aws/sqsDeadLetters.js';
 import {
   type BackendNames,
-  localBackendNames,
   namesFromOutputs,
   type ResolvedTarget,
   resolveTarget,
@@ -32,6 +31,7 @@ import {
 import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
+import { localTarget } from '../infra/localTarget.js';
 import { LOCAL_TARGET_NAME } from '../infra/targets.js';
 import type { CommandContext } from './context.js';
 
@@ -84,7 +84,8 @@ async function openLocal(ctx: CommandContext): Promise<Opened> {
   );
   return {
     clients,
-    names: localBackendNames(),
+    // The outputs of the template the host applied: it recorded them before it answered.
+    names: namesFromOutputs(localTarget(ctx.env.home)),
     actor: `${ctx.env.user}@${LOCAL_TARGET}`,
     readArtifact: (location) => readFile(location, 'utf8'),
   };

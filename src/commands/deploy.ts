@@ -1,16 +1,22 @@
 /**
  * `payroll-ops deploy` and `payroll-ops destroy`: flags → options → the deploy action → render.
  * The action (and with it toolkit-lib and aws-cdk-lib) is imported only when one of these runs.
+ * On the local target (the default) deploy applies the synthesized template to the local host
+ * instead (actions/deployLocal.ts), with no CDK at all.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError } from '../core/errors.js';
+import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
+import { LOCAL_TARGET_NAME } from '../infra/targets.js';
 import { type CommandContext, contextFor } from './context.js';
 import { withInterruptNotice } from './interrupt.js';
 import { diffJson, renderDiff, renderOutputs } from './io/deployRender.js';
+import { renderLocalDiff, renderLocalOutputs } from './io/localDeployRender.js';
 import { packageRoot, packageVersion } from './version.js';
 
 interface DeployFlags {
+  readonly template?: string;
   readonly region?: string;
   readonly profile?: string;
   readonly stackName?: string;
@@ -56,7 +62,65 @@ export function parseDeployFlags(flags: DeployFlags): 'deploy' | 'diff' | 'dry-r
   return flags.dryRun ? 'dry-run' : flags.diff ? 'diff' : 'deploy';
 }
 
+/** Flags that name AWS things, refused on the local target (the stack payroll-ops on this machine). */
+export function parseLocalDeployFlags(flags: DeployFlags): 'deploy' | 'diff' | 'dry-run' {
+  const awsOnly = (
+    [
+      ['--region', flags.region],
+      ['--profile', flags.profile],
+      ['--stack-name', flags.stackName],
+      ['--out', flags.out],
+      ['--bootstrap', flags.bootstrap],
+    ] as const
+  ).find(([, value]) => value !== undefined && value !== false);
+  if (awsOnly) {
+    throw new BadInputError(
+      'BAD_FLAGS',
+      `${awsOnly[0]} goes with an AWS target (--target NAME); the local target is the stack payroll-ops on this machine.`,
+    );
+  }
+  return parseDeployFlags({ ...flags, out: undefined });
+}
+
+async function deployLocal(ctx: CommandContext, flags: DeployFlags): Promise<void> {
+  const mode = parseLocalDeployFlags(flags);
+  const { runLocalDeploy } = await import('../actions/deployLocal.js');
+  if (mode !== 'dry-run') ensurePrivateFolder(ctx.env.home, (message) => ctx.io.warn(message));
+  const result = await runLocalDeploy(
+    { home: ctx.env.home, mode, ...(flags.template ? { templateFile: flags.template } : {}) },
+    ctx.io,
+  );
+  ctx.io.endActivity();
+  switch (result.type) {
+    case 'synthesized':
+      if (ctx.io.json) ctx.io.dataJson(result);
+      else ctx.io.data(result.templateFile);
+      ctx.io.success(
+        `${result.stackName}: ${result.resources} resources, all of which the local stack runs or ignores`,
+      );
+      return;
+    case 'diffed-local':
+      if (ctx.io.json) ctx.io.dataJson(diffJson(result.changes));
+      else ctx.io.data(renderLocalDiff(result.changes));
+      return;
+    case 'deployed-local':
+      if (ctx.io.json) ctx.io.dataJson({ ...result.target, changes: result.changes });
+      else ctx.io.data(renderLocalOutputs(result.target));
+      ctx.io.success(
+        `${result.noOp ? 'no changes' : `${result.changes.length} change(s) applied`}; target local is stack ${result.target.stackName} on the local host (${result.endpoint})`,
+      );
+      return;
+  }
+}
+
 async function deploy(ctx: CommandContext, flags: DeployFlags): Promise<void> {
+  if (ctx.globals.target === LOCAL_TARGET_NAME) return deployLocal(ctx, flags);
+  if (flags.template !== undefined) {
+    throw new BadInputError(
+      'BAD_FLAGS',
+      '--template goes with the local target; an AWS target is deployed from the CDK app of this CLI.',
+    );
+  }
   const mode = parseDeployFlags(flags);
   const { runDeploy } = await import('../actions/deploy.js');
   const target = ctx.globals.target;
@@ -118,8 +182,9 @@ export function registerDeploy(program: Command): void {
   program
     .command('deploy')
     .description(
-      'deploy the backend to AWS as a CloudFormation stack (CDK, in process) and record the target',
+      'deploy the backend: to AWS as a CloudFormation stack (CDK, in process), or to the local host (the default target)',
     )
+    .option('--template <file>', "local target: apply this synthesized template instead of the build's")
     .option('--region <region>', 'AWS region of the target (required for a new target)')
     .option('--profile <profile>', 'AWS profile for credentials (default: the environment, AWS_PROFILE)')
     .option('--stack-name <name>', 'CloudFormation stack name (default: payroll-ops-<target>)')
@@ -131,6 +196,8 @@ export function registerDeploy(program: Command): void {
       'after',
       `
 Examples:
+  $ payroll-ops deploy                      # the local host, from dist/template
+  $ payroll-ops deploy --diff --output json
   $ payroll-ops deploy --target prod --region eu-west-1
   $ payroll-ops deploy --target prod --diff --output json
   $ payroll-ops deploy --target ci --region eu-west-1 --dry-run --out cdk.out`,

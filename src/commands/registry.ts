@@ -121,7 +121,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'deploy',
     term: 'deploy [options]',
-    summary: 'deploy the backend to AWS as a CloudFormation stack (CDK, in process) and record the target',
+    summary:
+      'deploy the backend: to AWS as a CloudFormation stack (CDK, in process), or to the local host (the default target)',
     load: async () => [(await import('./deploy.js')).registerDeploy],
   },
   {

@@ -1,12 +1,11 @@
 /**
- * A target resolved into what the CLI reaches: the physical names of one backend — the local
- * stack's from the specification, a deployed stack's from its recorded outputs — so every command
+ * A target resolved into what the CLI reaches: the physical names of one backend, from its stack's
+ * recorded outputs — the template the local host applied, or a deployed stack's — so every command
  * takes the same path on both kinds, apart from endpoints, credentials and where artifacts live.
  */
 import { BadInputError, InfrastructureError } from '../core/errors.js';
 import { StateMachineName } from '../core/saga/functions.js';
-import { LOCAL_SPEC } from './aws/tables.js';
-import { OutboxQueue, OutputKey, queueOf, stateMachineOf } from './backendSpec.js';
+import { OutboxQueue, OutputKey } from './backendSpec.js';
 import type { BackendConfig } from './lambda/composition.js';
 import { type AwsTarget, LOCAL_TARGET_NAME, readTarget, readTargets } from './targets.js';
 
@@ -41,28 +40,6 @@ export function resolveTarget(home: string, name: string): ResolvedTarget {
 
 const OUTBOX_QUEUES = Object.values(OutboxQueue);
 
-/** The local stack's names: the specification built for the stack `payroll-ops`. */
-export function localBackendNames(): BackendNames {
-  const spec = LOCAL_SPEC;
-  return {
-    dataTable: spec.tables.data.name,
-    idempotencyTable: spec.tables.idempotency.name,
-    queues: Object.fromEntries(
-      OUTBOX_QUEUES.map((q) => [q, queueOf(spec, q).name]),
-    ) as BackendNames['queues'],
-    dlqs: Object.fromEntries(
-      OUTBOX_QUEUES.map((q) => [q, queueOf(spec, q).dlq.name]),
-    ) as BackendNames['dlqs'],
-    queueUrls: {},
-    stateMachineArns: Object.fromEntries(
-      Object.values(StateMachineName).map((machine) => [
-        machine,
-        `arn:aws:states:us-east-1:000000000000:stateMachine:${stateMachineOf(spec, machine).name}`,
-      ]),
-    ) as BackendNames['stateMachineArns'],
-  };
-}
-
 /** An SQS queue's name is the last segment of its URL. */
 export function queueNameOfUrl(url: string): string {
   return url.slice(url.lastIndexOf('/') + 1);
@@ -79,8 +56,11 @@ const MACHINE_OUTPUTS: Readonly<Record<StateMachineName, OutputKey>> = {
   [StateMachineName.Payday]: OutputKey.PaydayStateMachineArn,
 };
 
-/** A deployed stack's names, from the outputs recorded for its target. */
-export function namesFromOutputs(target: AwsTarget): BackendNames {
+/**
+ * A stack's names, from the outputs recorded for its target: a deployed stack's, or the local
+ * target's (the template its host applied, localTarget.ts).
+ */
+export function namesFromOutputs(target: Pick<AwsTarget, 'name' | 'stackName' | 'outputs'>): BackendNames {
   const output = (key: OutputKey): string => {
     const value = target.outputs[key];
     if (typeof value !== 'string' || value === '') {

@@ -68,28 +68,22 @@ export interface StateMachineSpec {
 /** EventBridge Scheduler's keyword for the time a firing was scheduled for (`2026-03-27T06:00:00Z`). */
 export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
 
-interface ScheduleSpecBase {
+/**
+ * What a schedule does when it fires: invoke a function, or start a state machine's execution
+ * (its input as Scheduler sends it: text in which SCHEDULED_TIME stands for the firing's time).
+ */
+export type ScheduleTarget =
+  | { readonly kind: 'lambda'; readonly functionName: string; readonly payload: unknown }
+  | { readonly kind: 'state-machine'; readonly stateMachineArn: string; readonly input: string };
+
+export interface ScheduleSpec {
   readonly name: string;
   /** An EventBridge Scheduler expression: `cron(m h dom mon dow year)` or `rate(n minutes|hours|days)`. */
-  readonly cron: string;
+  readonly expression: string;
+  /** IANA time zone of a cron expression; UTC when absent, as EventBridge Scheduler's default. */
+  readonly timezone?: string;
+  readonly target: ScheduleTarget;
 }
-
-/** Invokes the function `invoke` (its name) with `payload`. */
-export interface InvokeScheduleSpec extends ScheduleSpecBase {
-  readonly invoke: string;
-  readonly payload: unknown;
-}
-
-/**
- * Starts an execution of the state machine `startExecution` (its name) with `input`, in which
- * SCHEDULED_TIME stands for the firing's time, as EventBridge Scheduler fills it.
- */
-export interface StartExecutionScheduleSpec extends ScheduleSpecBase {
-  readonly startExecution: string;
-  readonly input: unknown;
-}
-
-export type ScheduleSpec = InvokeScheduleSpec | StartExecutionScheduleSpec;
 
 export const HttpMethod = { Get: 'GET', Post: 'POST', Put: 'PUT', Delete: 'DELETE', Patch: 'PATCH' } as const;
 export type HttpMethod = (typeof HttpMethod)[keyof typeof HttpMethod];
@@ -107,7 +101,10 @@ export interface LocalAppContext {
   readonly home: string;
 }
 
-/** Everything the local host runs for an application: its resources and its handlers. */
+/**
+ * Everything the local host runs for an application written out by hand (the tests' small apps):
+ * its resources and its handlers by function name.
+ */
 export interface LocalApp {
   readonly tables: readonly TableSpec[];
   readonly queues: readonly QueueSpec[];
@@ -121,6 +118,26 @@ export interface LocalApp {
    * records as pending. Must be idempotent (handlers are), it runs on every start.
    */
   readonly recover?: (clients: AwsClients) => Promise<{ readonly reenqueued: number }>;
+}
+
+/** A function of a template, as the host hands it to a TemplateApp: its name and resolved environment. */
+export interface TemplateFunction {
+  readonly name: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * An application whose resources come from a synthesized CloudFormation template (the payroll
+ * app): the host provisions whatever the template declares and runs each function with the
+ * handler its environment names, as the Lambda entry does on AWS.
+ */
+export interface TemplateApp {
+  /** The template file the host applies at every start (dist/template/<stack>.template.json). */
+  readonly templateFile: string;
+  /** The handler of one of the template's functions; throws one line when its environment names none. */
+  handlerFor(fn: TemplateFunction): LambdaHandler;
+  /** As LocalApp's, over the functions the template declares (they name the tables and queues). */
+  readonly recover?: (functions: readonly TemplateFunction[]) => Promise<{ readonly reenqueued: number }>;
 }
 
 export function keyName(key: KeyAttribute): string {

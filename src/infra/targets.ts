@@ -1,10 +1,21 @@
 /**
  * Deployed targets, recorded in `$PAYROLL_OPS_HOME/config.json` (0600, written whole through a
  * temporary file and a rename; `local reset` keeps config* files). `deploy` writes a target after
- * a successful deploy, `target add` imports one from CloudFormation, `target remove` forgets one.
- * Other keys of the file are kept as they are.
+ * a successful deploy, `target add` imports one from CloudFormation, `target remove` forgets one,
+ * and the local host records the local stack's outputs. Other keys of the file are kept as they
+ * are: every change is a read-modify-write under a lock file, so a deploy and a host recording its
+ * outputs at the same moment both land.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.js';
 import { writeFileAtomic } from './local/atomicFile.js';
@@ -28,7 +39,7 @@ export interface AwsTarget {
   readonly deployedAt: string;
 }
 
-interface ConfigFile {
+export interface ConfigFile {
   readonly targets?: Readonly<Record<string, AwsTarget>>;
   readonly [key: string]: unknown;
 }
@@ -50,7 +61,7 @@ export function configPath(home: string): string {
   return join(home, CONFIG_FILE);
 }
 
-function readConfig(home: string): ConfigFile {
+export function readConfig(home: string): ConfigFile {
   const path = configPath(home);
   if (!existsSync(path)) return {};
   let parsed: unknown;
@@ -75,6 +86,44 @@ function writeConfig(home: string, config: ConfigFile): void {
   chmodSync(path, 0o600);
 }
 
+/** A lock older than this was left by a process that died holding it. */
+const STALE_LOCK_MS = 10_000;
+const LOCK_WAIT_MS = 15_000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Holds `config.json.lock` (created exclusively) while `work` runs; waits for another holder. */
+function withConfigLock<T>(home: string, work: () => T): T {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const lock = `${configPath(home)}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o600));
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > STALE_LOCK_MS) rmSync(lock, { force: true });
+      else if (Date.now() > deadline) {
+        throw new BadInputError(
+          'CONFIG_LOCKED',
+          `${lock} has been held for ${Math.round(age / 1000)} s; if no payroll-ops command is running, remove it.`,
+        );
+      } else Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+  try {
+    return work();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** Changes config.json as one step: read, change, write, under the lock. */
+export function updateConfig(home: string, change: (config: ConfigFile) => ConfigFile): void {
+  withConfigLock(home, () => writeConfig(home, change(readConfig(home))));
+}
+
 export function readTargets(home: string): Readonly<Record<string, AwsTarget>> {
   return readConfig(home).targets ?? {};
 }
@@ -84,16 +133,20 @@ export function readTarget(home: string, name: string): AwsTarget | undefined {
 }
 
 export function writeTarget(home: string, target: AwsTarget): void {
-  const config = readConfig(home);
-  writeConfig(home, { ...config, targets: { ...(config.targets ?? {}), [target.name]: target } });
+  updateConfig(home, (config) => ({
+    ...config,
+    targets: { ...(config.targets ?? {}), [target.name]: target },
+  }));
 }
 
 /** Forgets a target; false when there was none of that name. */
 export function removeTarget(home: string, name: string): boolean {
-  const config = readConfig(home);
-  const targets = { ...(config.targets ?? {}) };
-  if (!Object.hasOwn(targets, name)) return false;
-  delete targets[name];
-  writeConfig(home, { ...config, targets });
-  return true;
+  let removed = false;
+  updateConfig(home, (config) => {
+    const targets = { ...(config.targets ?? {}) };
+    removed = Object.hasOwn(targets, name);
+    delete targets[name];
+    return { ...config, targets };
+  });
+  return removed;
 }

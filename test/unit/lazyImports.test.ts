@@ -49,6 +49,22 @@ describe('lazy loading', () => {
     }
   });
 
+  it('reaches none from the local host: its entry, the payroll app it imports at start, and local deploy', () => {
+    // The host provisions from dist/template (plain JSON); only `npm run build` synthesizes it.
+    for (const entry of [
+      join('src', 'infra', 'local', 'hostMain.ts'),
+      join('src', 'infra', 'local', 'payrollApp.ts'),
+      join('src', 'actions', 'deployLocal.ts'),
+    ]) {
+      const { files, packages } = staticGraph(join(REPO_ROOT, entry));
+      expect(files.size).toBeGreaterThan(1);
+      const heavy = HEAVY.filter((name) => packages.has(name)).map(
+        (name) => `${name} (from ${packages.get(name)})`,
+      );
+      expect([entry, heavy]).toEqual([entry, []]);
+    }
+  });
+
   it('does reach them from the deploy action, so the walk would see them', () => {
     const { packages } = staticGraph(join(REPO_ROOT, 'src', 'infra', 'cdk', 'app.ts'));
     expect(packages.has('aws-cdk-lib')).toBe(true);

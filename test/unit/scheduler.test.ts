@@ -13,7 +13,7 @@ describe('the local scheduler', () => {
   it('writes the scheduled time as Scheduler does, to the second in UTC', () => {
     const at = new Date('2026-03-27T06:00:00.123Z');
     expect(scheduledTime(at)).toBe('2026-03-27T06:00:00Z');
-    expect(JSON.parse(fillScheduledTime({ asOf: '<aws.scheduler.scheduled-time>', n: 1 }, at))).toEqual({
+    expect(JSON.parse(fillScheduledTime('{"asOf":"<aws.scheduler.scheduled-time>","n":1}', at))).toEqual({
       asOf: '2026-03-27T06:00:00Z',
       n: 1,
     });
@@ -29,24 +29,25 @@ describe('the local scheduler', () => {
       [
         {
           name: 'daily-payday',
-          cron: 'cron(0 6 * * ? *)',
-          startExecution: 'payroll-ops-payday',
-          input: { asOf: '<aws.scheduler.scheduled-time>' },
+          expression: 'cron(0 6 * * ? *)',
+          target: {
+            kind: 'state-machine',
+            stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:payroll-ops-payday',
+            input: '{"asOf":"<aws.scheduler.scheduled-time>"}',
+          },
         },
         {
           name: 'dlq-redrive',
-          cron: 'rate(15 minutes)',
-          invoke: 'payroll-ops-redrive-dead-letters',
-          payload: {},
+          expression: 'rate(15 minutes)',
+          target: { kind: 'lambda', functionName: 'payroll-ops-redrive-dead-letters', payload: {} },
         },
       ],
       {
         invoke: async (name, payload) => {
           invoked.push([name, payload]);
         },
-        startExecution: async (name, input) => {
-          started.push([name, input]);
-          return `arn:aws:states:us-east-1:000000000000:execution:${name}:x`;
+        startExecution: async (stateMachineArn, input) => {
+          started.push([stateMachineArn, input]);
         },
         activity,
         log: () => {},
@@ -62,7 +63,7 @@ describe('the local scheduler', () => {
     } finally {
       scheduler.stop();
     }
-    expect(started[0]?.[0]).toBe('payroll-ops-payday');
+    expect(started[0]?.[0]).toBe('arn:aws:states:us-east-1:000000000000:stateMachine:payroll-ops-payday');
     expect(JSON.parse(started[0]![1])).toEqual({
       asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/),
     });

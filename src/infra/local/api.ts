@@ -13,7 +13,8 @@ import { createLimitedServer, HEALTH_PATH, readLimitedBody, TOO_LARGE } from './
 import type { LambdaInvoker } from './lambdaRuntime.js';
 
 export interface ApiDeps {
-  readonly routes: readonly ApiRouteSpec[];
+  /** The routes served now: a deploy may change them while the host runs. */
+  readonly routes: () => readonly ApiRouteSpec[];
   readonly token: string;
   readonly invoke: LambdaInvoker;
   readonly log: (line: string) => void;
@@ -102,7 +103,16 @@ function decodeSegments(values: readonly string[]): string[] | undefined {
 }
 
 export function createApiServer(deps: ApiDeps): Server {
-  const routes = deps.routes.map(compile);
+  let compiledFrom: readonly ApiRouteSpec[] | undefined;
+  let compiled: readonly CompiledRoute[] = [];
+  const currentRoutes = () => {
+    const routes = deps.routes();
+    if (routes !== compiledFrom) {
+      compiled = routes.map(compile);
+      compiledFrom = routes;
+    }
+    return compiled;
+  };
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -121,7 +131,7 @@ export function createApiServer(deps: ApiDeps): Server {
       return;
     }
     let found: { compiled: CompiledRoute; values: string[] } | undefined;
-    for (const compiled of routes) {
+    for (const compiled of currentRoutes()) {
       const match = compiled.route.method === method ? compiled.pattern.exec(url.pathname) : null;
       if (!match) continue;
       const values = decodeSegments(match.slice(1));

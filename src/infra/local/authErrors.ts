@@ -7,14 +7,23 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { AuthFailure } from './sigv4Verifier.js';
 
-/** The services behind the front, by their signing names. */
-export const AwsService = { DynamoDB: 'dynamodb', Sqs: 'sqs', StepFunctions: 'states' } as const;
+/**
+ * The services behind the front, by their signing names; `payroll-ops` is the host's own control
+ * service (`deploy` on the local target), signed like the others.
+ */
+export const AwsService = {
+  DynamoDB: 'dynamodb',
+  Sqs: 'sqs',
+  StepFunctions: 'states',
+  HostControl: 'payroll-ops',
+} as const;
 export type AwsService = (typeof AwsService)[keyof typeof AwsService];
 
 const TARGET_PREFIXES: readonly (readonly [string, AwsService])[] = [
   ['DynamoDB_', AwsService.DynamoDB],
   ['AmazonSQS.', AwsService.Sqs],
   ['AWSStepFunctions.', AwsService.StepFunctions],
+  ['PayrollOpsHost.', AwsService.HostControl],
 ];
 
 export function isAwsService(name: string): name is AwsService {
@@ -73,6 +82,7 @@ function shapeOf(service: AwsService | undefined, failure: AuthFailure): ErrorSh
     case AwsService.Sqs:
       return SQS[failure];
     case AwsService.StepFunctions:
+    case AwsService.HostControl:
     case undefined:
       return CORAL[failure];
   }

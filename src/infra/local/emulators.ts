@@ -172,6 +172,9 @@ export async function startDynalite(path: string): Promise<Emulator> {
   };
 }
 
+/** Queue URLs are http://sqs.<region>.localhost/<account>/<name>: no port, whatever the front's. */
+const QUEUE_URL_HOST = 'localhost';
+
 export async function startSqs(): Promise<Emulator> {
   const app = buildApp({ logger: false });
   await app.ready();
@@ -184,7 +187,10 @@ export async function startSqs(): Promise<Emulator> {
           const answer = await app.inject({
             method: request.method as 'POST',
             url: request.url,
-            headers: request.headers,
+            // fauxqs names a queue by a URL on the request's host and port; one fixed host keeps
+            // the URLs the same across host starts (each gets a new port), as the template's
+            // outputs name them (template/resourceKinds.ts, localQueueUrl).
+            headers: { ...request.headers, host: QUEUE_URL_HOST },
             payload: request.body,
           });
           const headers = Object.fromEntries(

@@ -2,15 +2,17 @@
  * The embedded local stack: one process owns one data folder (lock.ts) and serves DynamoDB
  * (dynalite), SQS (fauxqs) and Step Functions behind one signature-checking front (front.ts),
  * and an HTTP API, on 127.0.0.1; runs the app's handlers in-process (Lambda), its SQS pollers
- * (event source mappings) and its schedules (EventBridge Scheduler). Everything it writes is
- * private to the folder's owner. On start it recovers: executions that were RUNNING are
- * redriven, pending work is re-enqueued.
+ * (event source mappings) and its schedules (EventBridge Scheduler). The payroll app's resources
+ * come from the synthesized template (dist/template), applied on every start and again on
+ * `deploy` (the front's control service); its outputs are recorded as the local target. Everything
+ * it writes is private to the folder's owner. On start it recovers: executions that were RUNNING
+ * are redriven, pending work is re-enqueued.
  */
 import { mkdirSync } from 'node:fs';
-import { describeError, OperationFailedError } from '../../core/errors.js';
+import { describeError } from '../../core/errors.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
-import { sfnSdk } from '../aws/sdk.js';
-import type { LocalApp } from '../resources.js';
+import { LOCAL_STACK_NAME } from '../backendNames.js';
+import { writeLocalTarget } from '../localTarget.js';
 import { ActivityTracker, INTERNAL_USER_AGENT } from './activity.js';
 import { createApiServer } from './api.js';
 import { type AppRef, loadApp } from './appLoader.js';
@@ -18,6 +20,8 @@ import { AwsService } from './authErrors.js';
 import { type LocalCredentials, localCredentials } from './credentials.js';
 import { type Emulator, startDynalite, startSqs, stepFunctionsEmulator } from './emulators.js';
 import { createFront } from './front.js';
+import { hostControl } from './hostControl.js';
+import { type HostedApp, hostedApp } from './hostedApp.js';
 import {
   apiToken,
   type HostEndpoints,
@@ -27,15 +31,16 @@ import {
   removeHostRecord,
   writeHostRecord,
 } from './hostRecord.js';
+import { HostRuntime } from './hostRuntime.js';
 import { closeServer, listenLoopback, urlOf } from './http.js';
 import { setLambdaEnvironment } from './lambdaEnvironment.js';
-import { lambdaInvoker } from './lambdaRuntime.js';
 import { acquireHomeLock, type HomeLock } from './lock.js';
-import { type Pollers, startPollers } from './pollers.js';
 import { ensurePrivateFolder, PRIVATE_DIR_MODE, usePrivateUmask } from './privateFolder.js';
-import { type Provisioned, provision } from './provision.js';
-import { type Scheduler, startScheduler } from './scheduler.js';
+import type { Provisioned } from './provision.js';
+import { createStackApplier } from './stackApplier.js';
 import { createStepFunctionsService, type StepFunctionsService } from './stepfunctions/index.js';
+import { resumeRebuilds } from './tableRebuild.js';
+import type { LocalPlan } from './template/localPlan.js';
 
 export interface HostOptions {
   readonly home: string;
@@ -60,7 +65,10 @@ export interface RunningHost {
   readonly apiToken: string;
   /** The data folder's credentials: every request to the endpoints must be signed with them. */
   readonly credentials: LocalCredentials;
+  /** Where the queues and state machines of the plan applied at start are. */
   readonly provisioned: Provisioned;
+  /** The plan the host runs now (what it applied at start, or the last deploy). */
+  plan(): LocalPlan;
   readonly recovered: Recovered;
   /** Stops everything, removes host.json and releases the folder. Idempotent. */
   stop(reason?: string): Promise<void>;
@@ -87,7 +95,8 @@ async function closeAll(closers: Closer[], log: (line: string) => void): Promise
  */
 async function recover(
   stepFunctions: StepFunctionsService,
-  app: LocalApp,
+  app: HostedApp,
+  plan: LocalPlan,
   clients: AwsClients,
   log: (line: string) => void,
 ): Promise<Recovered> {
@@ -102,7 +111,7 @@ async function recover(
     log(`recovery of executions failed: ${describeError(error)}`);
   }
   try {
-    reenqueued = app.recover ? (await app.recover(clients)).reenqueued : 0;
+    reenqueued = (await app.recover(clients, plan)).reenqueued;
     if (reenqueued > 0) log(`recovered: re-enqueued ${reenqueued} pending message(s)`);
   } catch (error) {
     log(`re-enqueueing the outbox failed: ${describeError(error)}`);
@@ -110,22 +119,11 @@ async function recover(
   return { executions, reenqueued };
 }
 
-/** A schedule's StartExecution, as EventBridge Scheduler makes it: unnamed (a fresh id each firing). */
-async function startScheduledExecution(
-  clients: AwsClients,
-  provisioned: Provisioned,
-  stateMachineName: string,
-  input: string,
-): Promise<string> {
-  const stateMachineArn = provisioned.stateMachines.get(stateMachineName);
-  if (!stateMachineArn) {
-    throw new OperationFailedError(
-      'SCHEDULE_TARGET_MISSING',
-      `No state machine ${stateMachineName} is provisioned for this schedule.`,
-    );
-  }
-  const started = await clients.sfn.send(new sfnSdk.StartExecutionCommand({ stateMachineArn, input }));
-  return started.executionArn ?? stateMachineArn;
+/** `3 add, 1 update` — for the host's log. */
+function describeChanges(changes: readonly { readonly change: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const { change } of changes) counts.set(change, (counts.get(change) ?? 0) + 1);
+  return [...counts].map(([change, count]) => `${count} ${change}`).join(', ');
 }
 
 /** How long requests in flight through the front may take to finish when the host stops. */
@@ -145,13 +143,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const paths = homePaths(home);
     mkdirSync(paths.dynamodb, { recursive: true, mode: PRIVATE_DIR_MODE });
     const token = apiToken(home);
-    const app = await loadApp(options.app, { home });
-    const invoke = lambdaInvoker(app);
+    const app = hostedApp(await loadApp(options.app, { home }));
+    // Read and resolved before anything starts: a template the local stack cannot run stops here.
+    const startPlan = app.startPlan();
 
     const dynamodb: Emulator = await startDynalite(paths.dynamodb);
     closers.push(() => dynamodb.close());
     const sqs: Emulator = await startSqs();
     closers.push(() => sqs.close());
+    // Invocations find their handler when they start: the runtime is filled in once provisioned.
+    let runtime: HostRuntime | undefined;
+    const invoke = (name: string, event: unknown) => (runtime as HostRuntime).invoke(name, event);
     // The service keeps its files under <dataDir>/stepfunctions.
     const stepFunctions = createStepFunctionsService({
       dataDir: home,
@@ -161,12 +163,22 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       onError: (error) => log(`step functions: ${describeError(error)}`),
     });
     closers.push(() => stepFunctions.close());
+    let control: Emulator | undefined;
     const front = createFront({
       credentials,
       services: {
         [AwsService.DynamoDB]: dynamodb,
         [AwsService.Sqs]: sqs,
         [AwsService.StepFunctions]: stepFunctionsEmulator(stepFunctions),
+        // Answers once the first plan is applied; before that, the host is still starting.
+        [AwsService.HostControl]: {
+          handle: async (request, res) => {
+            if (control) return control.handle(request, res);
+            res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
+            res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: 'The local host is starting.' }));
+          },
+          close: async () => {},
+        },
       },
       log,
     });
@@ -175,7 +187,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     // Closed before the front (closers run in reverse): long polls in flight are answered at once
     // instead of holding the front's drain for their 20 s.
     closers.push(() => sqs.close());
-    const apiServer = createApiServer({ routes: app.api?.routes ?? [], token, invoke, log });
+    const apiServer = createApiServer({ routes: () => runtime?.currentRoutes() ?? [], token, invoke, log });
     const apiPort = await listenLoopback(apiServer);
     closers.push(() => closeServer(apiServer));
     for (const server of [front, apiServer]) activity.watch(server);
@@ -193,25 +205,41 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     );
     closers.push(() => internal.destroy());
 
-    const provisioned = await provision(internal, app);
-    const pollers: Pollers = startPollers(app.eventSourceMappings, {
+    const started = new HostRuntime({
       sqs: internal.sqs,
-      queues: provisioned.queues,
-      invoke,
+      sfn: internal.sfn,
       activity,
       log,
+      ...(options.scheduleEverySeconds ? { scheduleEverySeconds: options.scheduleEverySeconds } : {}),
     });
-    closers.push(() => pollers.stop());
-    const scheduler: Scheduler = startScheduler(app.schedules, {
-      invoke,
-      startExecution: (name, input) => startScheduledExecution(internal, provisioned, name, input),
-      activity,
-      log,
-      ...(options.scheduleEverySeconds ? { everySeconds: options.scheduleEverySeconds } : {}),
+    runtime = started;
+    closers.push(() => started.stop());
+    const applier = createStackApplier({
+      home,
+      clients: internal,
+      runtime: started,
+      app,
+      onApplied: (plan, source) => {
+        // Only a template-driven app has a stack: its outputs are the local target's names.
+        if (!app.templateFile) return;
+        writeLocalTarget(home, {
+          account: LOCAL_ACCOUNT_ID,
+          region: LOCAL_REGION,
+          stackName: LOCAL_STACK_NAME,
+          outputs: plan.outputs,
+          templateFile: source,
+        });
+      },
     });
-    closers.push(() => scheduler.stop());
+    // A rebuild a host that died left half done is finished first (tableRebuild.ts).
+    for (const table of await resumeRebuilds(internal.dynamodb, home))
+      log(`finished rebuilding table ${table}`);
+    const applied = await applier.apply(startPlan, app.templateFile ?? 'app', true);
+    if (applied.length > 0) log(`provisioned: ${describeChanges(applied)}`);
+    control = hostControl(applier, app);
+    const provisioned = applier.provisioned();
 
-    const recovered = await recover(stepFunctions, app, internal, log);
+    const recovered = await recover(stepFunctions, app, startPlan, internal, log);
 
     const record: HostRecord = {
       pid: process.pid,
@@ -262,7 +290,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         `api ${endpoints.api}` +
         (idleMs === undefined ? '' : `, idle shutdown after ${Math.round(idleMs / 1000)} s`),
     );
-    return { record, endpoints, apiToken: token, credentials, provisioned, recovered, stop, stopped };
+    return {
+      record,
+      endpoints,
+      apiToken: token,
+      credentials,
+      provisioned,
+      plan: () => applier.current(),
+      recovered,
+      stop,
+      stopped,
+    };
   } catch (error) {
     await closeAll(closers, log);
     throw error;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { OperationFailedError } from '../../core/errors.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
-import type { LambdaContext, LocalApp } from '../resources.js';
+import type { LambdaContext, LambdaHandler } from '../resources.js';
 
 export type LambdaInvoker = (functionName: string, event: unknown) => Promise<unknown>;
 
@@ -37,9 +37,10 @@ export function lambdaContext(functionName: string, timeoutMs = FUNCTION_TIMEOUT
   };
 }
 
-export function lambdaInvoker(app: LocalApp): LambdaInvoker {
+/** Invokes the handler `lookup` finds at call time: a deploy may swap the functions while the host runs. */
+export function lambdaInvoker(lookup: (functionName: string) => LambdaHandler | undefined): LambdaInvoker {
   return async (functionName, event) => {
-    const handler = app.lambdas[functionName];
+    const handler = lookup(functionName);
     if (!handler) {
       const error = new OperationFailedError(
         'LAMBDA_NOT_FOUND',

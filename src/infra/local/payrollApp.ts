@@ -1,31 +1,27 @@
 /**
- * The payroll backend as the local host runs it: the tables, queues, functions, triggers, state
- * machines, schedules and routes of the backend specification (the stack `payroll-ops`, as the
- * AWS stack declares them), plus the local-only fault injection wrapped around the handlers.
+ * The payroll backend as the local host runs it: whatever the synthesized template declares
+ * (dist/template/payroll-ops.template.json, the stack `payroll-ops` as `deploy` would ship it),
+ * each function running the handler its environment names with the names its environment gives —
+ * as the Lambda entry does on AWS — plus the local-only fault injection around the handlers.
  */
+
+import { describeError, InfrastructureError } from '../../core/errors.js';
 import type { SagaPorts } from '../../core/ports.js';
-import type { FunctionName } from '../../core/saga/functions.js';
 import type { AchFileKind } from '../../core/saga/records.js';
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
-import { stateMachineArn } from '../aws/sfnExecutions.js';
-import { LOCAL_SPEC } from '../aws/tables.js';
-import {
-  type BackendSpec,
-  definitionSubstitutions,
-  functionOf,
-  stateMachineOf,
-  substitute,
-} from '../backendSpec.js';
 import { type ArtifactStore, recordRejection, transmitAchFile } from '../lambda/bankGateway.js';
-import { type BackendConfig, createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
+import { createPayrollBackend, type PayrollBackend } from '../lambda/composition.js';
+import { LambdaEnv, type LambdaSettings, readLambdaEnvironment } from '../lambda/environment.js';
 import { expireOrphanedInProgress } from '../lambda/idempotency.js';
-import type { LambdaHandler, LocalApp } from '../resources.js';
+import type { LambdaHandler, TemplateApp, TemplateFunction } from '../resources.js';
 import { faultGuard, withFaults } from './faults.js';
 import { createFileArtifacts } from './fileArtifacts.js';
 import { lambdaContext } from './lambdaRuntime.js';
+import { builtTemplatePath } from './template/cfnTemplate.js';
 
 export interface PayrollAppContext {
   readonly home: string;
+  /** The template to provision from; the build's (dist/template) by default. */
+  readonly templateFile?: string;
 }
 
 /** The local bank's `return` fault: the file is transmitted and its first entry comes back with it. */
@@ -40,102 +36,72 @@ async function transmitReturningFirst(
   );
 }
 
-/** The names the local functions work on, from the specification (as env vars give them on AWS). */
-export function localBackendConfig(spec: BackendSpec): BackendConfig {
-  return {
-    dataTable: spec.tables.data.name,
-    idempotencyTable: spec.tables.idempotency.name,
-    queues: Object.fromEntries(
-      spec.queues.map((queue) => [queue.outbox, queue.name]),
-    ) as BackendConfig['queues'],
-    dlqs: Object.fromEntries(
-      spec.queues.map((queue) => [queue.outbox, queue.dlq.name]),
-    ) as BackendConfig['dlqs'],
-    stateMachineArns: Object.fromEntries(
-      spec.stateMachines.map((machine) => [
-        machine.machine,
-        stateMachineArn(LOCAL_REGION, LOCAL_ACCOUNT_ID, machine.name),
-      ]),
-    ) as BackendConfig['stateMachineArns'],
-  };
+interface LocalBackend {
+  readonly backend: PayrollBackend;
+  readonly handlers: Readonly<Record<string, LambdaHandler>>;
 }
 
-/** A local function's ARN, as CDK fills the definitions' placeholders with deployed ones. */
-function localFunctionArn(spec: BackendSpec, handler: FunctionName): string {
-  return `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionOf(spec, handler).name}`;
+/** A function's settings from its environment, or one line naming the function and what it lacks. */
+function settingsOf(fn: TemplateFunction): LambdaSettings {
+  try {
+    return readLambdaEnvironment(fn.environment);
+  } catch (error) {
+    throw new InfrastructureError(
+      'LAMBDA_ENVIRONMENT',
+      `Function ${fn.name} cannot run locally: ${describeError(error)} (its ${LambdaEnv.Handler} names the handler).`,
+      { cause: error },
+    );
+  }
 }
 
-export function payrollApp(context: PayrollAppContext, spec: BackendSpec = LOCAL_SPEC): LocalApp {
+export function payrollApp(context: PayrollAppContext): TemplateApp {
   // The earliest deadline any invocation of this host can have: an in-progress idempotency record
   // expiring before it was left by an invocation of an earlier host that died (the data folder
   // has one owner at a time).
   const firstDeadline = Date.now() + lambdaContext('recover').getRemainingTimeInMillis();
-  // Built on first use: the host sets the Lambda environment (endpoints) before any invocation.
-  let backend: PayrollBackend | undefined;
-  let handlers: Record<string, LambdaHandler> | undefined;
-  const resolve = (): Record<string, LambdaHandler> => {
-    if (!handlers) {
-      const artifacts = createFileArtifacts(context.home);
-      backend = createPayrollBackend({
-        config: localBackendConfig(spec),
-        artifacts,
-        insideGuard: faultGuard(context.home),
-      });
+  const artifacts = createFileArtifacts(context.home);
+  // One backend (clients, adapters, handlers) per set of names: every function of a stack shares it.
+  const backends = new Map<string, LocalBackend>();
+  const backendFor = (config: LambdaSettings['config']): LocalBackend => {
+    const key = JSON.stringify(config);
+    let built = backends.get(key);
+    if (!built) {
+      const backend = createPayrollBackend({ config, artifacts, insideGuard: faultGuard(context.home) });
       const ports = backend.ports;
-      handlers = withFaults(context.home, backend.handlers, {
+      const handlers = withFaults(context.home, backend.handlers, {
         reject: (message, reason) => recordRejection(ports, message, reason),
         transmitReturningFirst: (message, code) => transmitReturningFirst(ports, artifacts, message, code),
       });
+      built = { backend, handlers };
+      backends.set(key, built);
     }
-    return handlers;
+    return built;
   };
-  const lazy =
-    (handlerKey: FunctionName): LambdaHandler =>
-    (event, ctx) => {
-      const handler = resolve()[handlerKey];
-      if (!handler) throw new TypeError(`no handler registered for ${handlerKey}`);
-      return handler(event, ctx);
-    };
   return {
-    tables: [spec.tables.data, spec.tables.idempotency],
-    queues: spec.queues,
-    // Invoked by physical name, as on AWS; each runs its handler.
-    lambdas: Object.fromEntries(spec.functions.map((fn) => [fn.name, lazy(fn.handler)])),
-    eventSourceMappings: spec.triggers,
-    stateMachines: spec.stateMachines.map((machine) => ({
-      name: machine.name,
-      definition: JSON.parse(
-        substitute(
-          machine.definitionString,
-          definitionSubstitutions(machine, (handler) => localFunctionArn(spec, handler)),
-        ),
-      ) as object,
-    })),
-    schedules: spec.schedules.map((schedule) =>
-      schedule.target.kind === 'function'
-        ? {
-            name: schedule.name,
-            cron: schedule.expression,
-            invoke: functionOf(spec, schedule.target.handler).name,
-            payload: schedule.target.payload,
-          }
-        : {
-            name: schedule.name,
-            cron: schedule.expression,
-            startExecution: stateMachineOf(spec, schedule.target.machine).name,
-            input: schedule.target.input,
-          },
-    ),
-    api: { routes: spec.api.routes },
-    async recover() {
-      resolve();
-      const { ports, idempotency } = backend as PayrollBackend;
-      // First, so the redriven steps and the re-enqueued messages can take over their records.
-      await expireOrphanedInProgress(idempotency, firstDeadline);
-      const outbox = ports.outbox;
-      const pending = await outbox.pending();
-      for (const message of pending) await outbox.publish(message);
-      return { reenqueued: pending.length };
+    templateFile: context.templateFile ?? builtTemplatePath(),
+    handlerFor(fn) {
+      const settings = settingsOf(fn);
+      // Built on first use: the host sets the Lambda environment (endpoints) before any invocation.
+      return (event, ctx) => {
+        const handler = backendFor(settings.config).handlers[settings.handler];
+        if (!handler) throw new TypeError(`no handler registered for ${settings.handler}`);
+        return handler(event, ctx);
+      };
+    },
+    async recover(functions) {
+      let reenqueued = 0;
+      const configs = new Map(
+        functions.map((fn) => [JSON.stringify(settingsOf(fn).config), settingsOf(fn).config]),
+      );
+      for (const config of configs.values()) {
+        const { ports, idempotency } = backendFor(config).backend;
+        // First, so the redriven steps and the re-enqueued messages can take over their records.
+        await expireOrphanedInProgress(idempotency, firstDeadline);
+        const pending = await ports.outbox.pending();
+        for (const message of pending) await ports.outbox.publish(message);
+        reenqueued += pending.length;
+      }
+      return { reenqueued };
     },
   };
 }

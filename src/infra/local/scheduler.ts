@@ -1,13 +1,13 @@
 /**
  * EventBridge Scheduler, locally: each schedule invokes its function with its payload, or starts
- * its state machine's execution with its input (through the host's Step Functions, as Scheduler's
- * StartExecution target does), on a cron (croner) while the host runs. Schedules do not fire
- * while no host runs, and missed firings are not caught up: use `payroll-ops local start` for a
- * host that stays up.
+ * an execution of its state machine with its input — `<aws.scheduler.scheduled-time>` filled in as
+ * Scheduler fills it — on a cron (croner) while the host runs. Schedules do not fire while no host
+ * runs, and missed firings are not caught up: use `payroll-ops local start` for a host that stays
+ * up. A firing holds off an idle stop while it runs but does not count as someone needing the host.
  */
 import { Cron } from 'croner';
 import { BadInputError, describeError } from '../../core/errors.js';
-import { SCHEDULED_TIME, type ScheduleSpec } from '../resources.js';
+import { SCHEDULED_TIME, type ScheduleSpec, type ScheduleTarget } from '../resources.js';
 import type { ActivityTracker } from './activity.js';
 import type { LambdaInvoker } from './lambdaRuntime.js';
 
@@ -53,13 +53,13 @@ export function cronPattern(expression: string): { pattern: string; interval?: n
 /** A schedule's timing: its expression, or (tests) a fixed interval in seconds instead. */
 type Timing = string | { readonly everySeconds: number };
 
-function cronFor(timing: Timing, run?: () => Promise<void>): Cron {
+function cronFor(timing: Timing, run?: () => Promise<void>, timezone = 'UTC'): Cron {
   const { pattern, interval } =
     typeof timing === 'string'
       ? cronPattern(timing)
       : { pattern: '* * * * * *', interval: Math.max(1, Math.round(timing.everySeconds)) };
   const options = {
-    timezone: 'UTC',
+    timezone,
     mode: interval === undefined ? ('7-part' as const) : ('6-part' as const),
     alternativeWeekdays: interval === undefined,
     protect: true,
@@ -71,8 +71,8 @@ function cronFor(timing: Timing, run?: () => Promise<void>): Cron {
 }
 
 /** The next firings of an expression after `from` (for status output and tests). */
-export function nextFirings(expression: string, count: number, from = new Date()): Date[] {
-  const job = cronFor(expression);
+export function nextFirings(expression: string, count: number, from = new Date(), timezone = 'UTC'): Date[] {
+  const job = cronFor(expression, undefined, timezone);
   try {
     return job.nextRuns(count, from);
   } finally {
@@ -80,48 +80,61 @@ export function nextFirings(expression: string, count: number, from = new Date()
   }
 }
 
+/** Starts an execution as EventBridge Scheduler does: a generated name, the target's input. */
+export type StartExecution = (stateMachineArn: string, input: string) => Promise<void>;
+
 /** The time of a firing as Scheduler writes it: ISO 8601 in UTC, to the second. */
 export function scheduledTime(at: Date): string {
   return `${at.toISOString().slice(0, 19)}Z`;
 }
 
-/** `input` with every SCHEDULED_TIME keyword replaced, as JSON text (the execution input). */
-export function fillScheduledTime(input: unknown, at: Date): string {
-  return JSON.stringify(input ?? {}).replaceAll(SCHEDULED_TIME, scheduledTime(at));
+/** The execution input with every SCHEDULED_TIME keyword replaced by the firing's time. */
+export function fillScheduledTime(input: string, at: Date): string {
+  return input.replaceAll(SCHEDULED_TIME, scheduledTime(at));
 }
 
-export interface SchedulerDeps {
-  readonly invoke: LambdaInvoker;
-  /** Starts an execution of the named state machine with this input (JSON); its ARN. */
-  readonly startExecution: (stateMachineName: string, input: string) => Promise<string>;
-  readonly activity: ActivityTracker;
-  readonly log: (line: string) => void;
-  /** Schedule name → a fixed interval in seconds replacing its expression (tests: no 15-minute waits). */
-  readonly everySeconds?: Readonly<Record<string, number>>;
-}
+const describeTarget = (target: ScheduleTarget) =>
+  target.kind === 'lambda' ? target.functionName : `an execution of ${target.stateMachineArn}`;
 
-async function fire(schedule: ScheduleSpec, deps: SchedulerDeps, at: Date): Promise<string> {
-  if ('startExecution' in schedule) {
-    const arn = await deps.startExecution(schedule.startExecution, fillScheduledTime(schedule.input, at));
-    return `started ${arn}`;
-  }
-  await deps.invoke(schedule.invoke, schedule.payload);
-  return `invoked ${schedule.invoke}`;
-}
-
-export function startScheduler(schedules: readonly ScheduleSpec[], deps: SchedulerDeps): Scheduler {
+export function startScheduler(
+  schedules: readonly ScheduleSpec[],
+  deps: {
+    readonly invoke: LambdaInvoker;
+    readonly startExecution: StartExecution;
+    readonly activity: ActivityTracker;
+    readonly log: (line: string) => void;
+    /** Schedule name → a fixed interval in seconds replacing its expression (tests: no 15-minute waits). */
+    readonly everySeconds?: Readonly<Record<string, number>>;
+  },
+): Scheduler {
+  const fire = (target: ScheduleTarget): Promise<unknown> => {
+    switch (target.kind) {
+      case 'lambda':
+        return deps.invoke(target.functionName, target.payload);
+      case 'state-machine':
+        return deps.startExecution(target.stateMachineArn, fillScheduledTime(target.input, new Date()));
+    }
+  };
   const jobs = schedules.map((schedule) => {
     const every = deps.everySeconds?.[schedule.name];
-    const job = cronFor(every === undefined ? schedule.cron : { everySeconds: every }, async () => {
-      const done = deps.activity.hold();
-      try {
-        deps.log(`schedule ${schedule.name} ${await fire(schedule, deps, new Date())}`);
-      } catch (error) {
-        deps.log(`schedule ${schedule.name} failed: ${describeError(error)}`);
-      } finally {
-        done();
-      }
-    });
+    const job = cronFor(
+      every === undefined ? schedule.expression : { everySeconds: every },
+      async () => {
+        const done = deps.activity.hold();
+        const what = describeTarget(schedule.target);
+        try {
+          await fire(schedule.target);
+          deps.log(
+            `schedule ${schedule.name} ${schedule.target.kind === 'lambda' ? 'invoked' : 'started'} ${what}`,
+          );
+        } catch (error) {
+          deps.log(`schedule ${schedule.name}: ${what} failed: ${describeError(error)}`);
+        } finally {
+          done();
+        }
+      },
+      schedule.timezone,
+    );
     return { schedule, job };
   });
   return {
