@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { BadInputError } from '../core/errors.js';
+import { readLocalTarget } from '../infra/localTarget.js';
 import { LOCAL_TARGET_NAME, readTargets, removeTarget } from '../infra/targets.js';
 import { contextFor } from './context.js';
 import { renderOutputs, renderTargets } from './io/deployRender.js';
@@ -56,8 +57,10 @@ Examples:
     .action((_flags: Record<string, never>, command: Command) => {
       const ctx = contextFor(command);
       const targets = Object.values(readTargets(ctx.env.home)).sort((a, b) => a.name.localeCompare(b.name));
-      if (ctx.io.json) ctx.io.dataJson({ targets: [{ name: LOCAL_TARGET_NAME, kind: 'local' }, ...targets] });
-      else ctx.io.data(renderTargets(targets));
+      const local = readLocalTarget(ctx.env.home);
+      if (ctx.io.json)
+        ctx.io.dataJson({ targets: [local ?? { name: LOCAL_TARGET_NAME, kind: 'local' }, ...targets] });
+      else ctx.io.data(renderTargets(targets, local));
     });
   target
     .command('remove <name>')

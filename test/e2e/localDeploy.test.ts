@@ -75,6 +75,12 @@ describe('deploy on the local target', () => {
     // The outputs are recorded like an aws target's.
     const config = JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'));
     expect(config.local.outputs.DataTableName).toBe('payroll-ops-data');
+    // …and listed as the local target, with when it was applied.
+    const listed = await cli.json<{
+      targets: { name: string; kind: string; stackName?: string; appliedAt?: string }[];
+    }>(['target', 'list']);
+    expect(listed.targets[0]).toMatchObject({ name: 'local', kind: 'local', stackName: 'payroll-ops' });
+    expect(Date.parse(listed.targets[0]?.appliedAt ?? '')).toBeGreaterThan(Date.now() - 600_000);
   });
 
   it('diffs to nothing right after a deploy', async () => {

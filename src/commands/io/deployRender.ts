@@ -27,11 +27,29 @@ export function renderOutputs(target: AwsTarget): string {
 }
 
 /** `target list`: the built-in local target and every recorded one. */
-export function renderTargets(targets: readonly AwsTarget[]): string {
+/** The local row: the stack the host last applied, or a note that none has started yet. */
+export interface LocalRow {
+  readonly account: string;
+  readonly region: string;
+  readonly stackName: string;
+  readonly appliedAt: string;
+}
+
+export function renderTargets(targets: readonly AwsTarget[], local?: LocalRow): string {
   return renderTable(
     ['Target', 'Kind', 'Account', 'Region', 'Stack', 'Deployed (UTC)', 'CLI'],
     [
-      ['local', 'local', '', '', 'payroll-ops', '', ''],
+      local
+        ? [
+            'local',
+            'local',
+            local.account,
+            local.region,
+            local.stackName,
+            local.appliedAt.replace('T', ' ').slice(0, 19),
+            '',
+          ]
+        : ['local', 'local', '', '', '(applied when the local stack first starts)', '', ''],
       ...targets.map((t) => [
         t.name,
         t.kind,
