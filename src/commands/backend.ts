@@ -10,7 +10,8 @@ import { readFile } from 'node:fs/promises';
 import type { DeadLetterQueues, MessageFailureStore } from '../core/deadLetters.js';
 import { BadInputError, OperationFailedError } from '../core/errors.js';
 import type { IdempotencyStore } from '../core/idempotencyRules.js';
-import type { ExecutionPort, RequestGuard } from '../core/ports.js';
+import type { ExecutionPort, PaydayExecutions, RequestGuard } from '../core/ports.js';
+import { StateMachineName } from '../core/saga/functions.js';
 import { callerIdentity } from '../infra/aws/callerIdentity.js';
 import { type AwsClients, clientsFor } from '../infra/aws/clients.js';
 import { DynamoMessageFailureStore } from '../infra/aws/dynamoMessageFailureStore.js';
@@ -19,6 +20,7 @@ import { queueUrlLookup } from '../infra/aws/queueUrls.js';
 import { createRequestGuard } from '../infra/aws/requestGuard.js';
 import { type AwsSagaPorts, createSagaPorts, dataTable } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort } from '../infra/aws/sfnExecutions.js';
+import { createPaydayExecutions } from '../infra/aws/sfnPayday.js';
 import { SqsDeadLetters } from '../infra/aws/sqsDeadLetters.js';
 import {
   type BackendNames,
@@ -38,6 +40,8 @@ export interface Backend {
   /** The saga's ports plus the operator's audit trail. */
   readonly ports: AwsSagaPorts;
   readonly executions: ExecutionPort;
+  /** The payday machine's executions (`schedule run-due`). */
+  readonly payday: PaydayExecutions;
   readonly deadLetters: DeadLetterQueues & { dlqName(queue: string): string };
   readonly messageFailures: MessageFailureStore;
   readonly idempotency: IdempotencyStore;
@@ -143,6 +147,7 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
       queueUrl,
     }),
     executions: createExecutionPort(clients.sfn, (machine) => names.stateMachineArns[machine]),
+    payday: createPaydayExecutions(clients.sfn, names.stateMachineArns[StateMachineName.Payday]),
     deadLetters: new SqsDeadLetters({
       sqs: clients.sqs,
       queueUrl,

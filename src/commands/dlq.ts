@@ -1,8 +1,9 @@
 /**
  * `payroll-ops dlq list|redrive`: the messages the queue consumers (bank gateway, payslip
  * delivery) gave up on after maxReceiveCount deliveries, grouped by run with the error their
- * handler last recorded; and moving them back to their queue once the cause is cleared — safe,
- * because every consumer is idempotent. Listing leaves the messages where they are.
+ * handler last recorded, how often each was redriven and whether the scheduled redrive parked it;
+ * and moving them back to their queue once the cause is cleared — safe, because every consumer
+ * is idempotent, and parked messages included. Listing leaves the messages where they are.
  */
 import type { Command } from 'commander';
 import {
@@ -13,6 +14,7 @@ import {
   type DeadLetterGroup,
   type DeadLetterQueues,
   groupDeadLetters,
+  isParked,
   type MessageFailure,
   type MessageFailureStore,
 } from '../core/deadLetters.js';
@@ -84,6 +86,12 @@ export interface RedrivenGroup {
   readonly runId: string | null;
   readonly messages: number;
   readonly messageIds: readonly string[];
+  /** Each message's redrive count after this one, and whether the scheduled redrive had parked it. */
+  readonly letters: readonly {
+    readonly messageId: string;
+    readonly redriveCount: number;
+    readonly wasParked: boolean;
+  }[];
 }
 
 function groupMoved(queue: ConsumerQueue, moved: readonly DeadLetter[]): RedrivenGroup[] {
@@ -97,7 +105,20 @@ function groupMoved(queue: ConsumerQueue, moved: readonly DeadLetter[]): Redrive
     runId,
     messages: letters.length,
     messageIds: letters.map((letter) => letter.messageId ?? letter.sqsMessageId),
+    letters: letters.map((letter) => ({
+      messageId: letter.messageId ?? letter.sqsMessageId,
+      redriveCount: letter.redriveCount + 1,
+      wasParked: isParked(letter),
+    })),
   }));
+}
+
+/** `3`, or `0, 3` when a group's messages differ. */
+const counts = (values: readonly number[]) => [...new Set(values)].sort((a, b) => a - b).join(', ');
+
+function parkedCell(parked: number, of: number): string {
+  if (parked === 0) return 'no';
+  return parked === of ? 'yes' : `${parked} of ${of}`;
 }
 
 async function redriveDeadLetters(
@@ -159,15 +180,17 @@ export function registerDlq(program: Command): void {
       }
       io.data(
         renderTable(
-          ['Queue', 'Step', 'Run', 'Messages', 'First error'],
+          ['Queue', 'Step', 'Run', 'Messages', 'First error', 'Redrives', 'Parked'],
           report.groups.map((group) => [
             group.queue,
             group.step,
             group.runId ?? '(not a run message)',
             String(group.messages),
             group.firstError ?? '(not recorded)',
+            counts(group.letters.map((letter) => letter.redriveCount)),
+            parkedCell(group.letters.filter((letter) => letter.parked).length, group.messages),
           ]),
-          { align: ['left', 'left', 'left', 'right', 'left'] },
+          { align: ['left', 'left', 'left', 'right', 'left', 'right', 'left'] },
         ),
       );
     });
@@ -182,6 +205,8 @@ export function registerDlq(program: Command): void {
       'after',
       `
 Safe to repeat: the consumers are idempotent, so a message already processed does nothing again.
+Parked messages (redriven 3 times by the 15-minute schedule, then left here) are moved too; each
+redrive adds one to the message's redrive count.
 
 Examples:
   $ payroll-ops dlq redrive --run acme-2026-03-regular
@@ -205,14 +230,16 @@ Examples:
       if (!io.json) {
         io.data(
           renderTable(
-            ['Queue', 'Step', 'Run', 'Moved'],
+            ['Queue', 'Step', 'Run', 'Moved', 'Redrives', 'Were parked'],
             moved.map((group) => [
               group.queue,
               CONSUMER_OF_QUEUE[group.queue],
               group.runId ?? '(not a run message)',
               String(group.messages),
+              counts(group.letters.map((letter) => letter.redriveCount)),
+              parkedCell(group.letters.filter((letter) => letter.wasParked).length, group.messages),
             ]),
-            { align: ['left', 'left', 'left', 'right'] },
+            { align: ['left', 'left', 'left', 'right', 'right', 'left'] },
           ),
         );
       }

@@ -51,6 +51,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => [(await import('./run.js')).registerRun],
   },
   {
+    name: 'schedule',
+    term: 'schedule',
+    summary: 'pay schedules of employers, and the payday that starts their due runs',
+    load: async () => [(await import('./schedule.js')).registerSchedule],
+  },
+  {
     name: 'local',
     term: 'local',
     summary: 'manage the embedded local stack (DynamoDB, SQS, Step Functions emulators on 127.0.0.1)',

@@ -6,6 +6,17 @@
  */
 import type { OutboxMessage } from './saga/records.js';
 
+/**
+ * The scheduled redrive moves a dead letter back to its queue at most this many times, then
+ * parks it: an error that three fresh rounds of deliveries did not clear needs a person.
+ */
+export const MAX_AUTOMATIC_REDRIVES = 3;
+
+/** Parked: redriven as often as the schedule will, so it waits in the DLQ for `dlq redrive`. */
+export function isParked(letter: Pick<DeadLetter, 'redriveCount'>): boolean {
+  return letter.redriveCount >= MAX_AUTOMATIC_REDRIVES;
+}
+
 export type ConsumerQueue = OutboxMessage['queue'];
 
 /** The handler behind each queue (the step name its idempotency keys carry). */
@@ -25,6 +36,13 @@ export interface MessageFailure {
   readonly at: string;
   /** How many times the queue had delivered the message when it failed. */
   readonly receiveCount?: number;
+  /**
+   * When the scheduled redrive gave up on the message (deadLetterRedrive.ts): it stays in the DLQ
+   * for an operator. Absent while it is still redriven automatically.
+   */
+  readonly parkedAt?: string;
+  /** How many times it had been redriven when it was parked. */
+  readonly redriveCount?: number;
 }
 
 export interface MessageFailureStore {
@@ -43,12 +61,17 @@ export interface DeadLetter {
   readonly runId?: string;
   readonly sentAt?: string;
   readonly receiveCount?: number;
+  /** How many times it was moved back to its queue from a DLQ (kept on the message itself). */
+  readonly redriveCount: number;
 }
 
 export interface DeadLetterQueues {
   /** Every message of the queue's DLQ, left where it is. */
   peek(queue: ConsumerQueue): Promise<readonly DeadLetter[]>;
-  /** Moves the DLQ messages `select` accepts back to the queue (sent, then deleted); returns those. */
+  /**
+   * Moves the DLQ messages `select` accepts back to the queue (sent, then deleted), counting the
+   * redrive on each message; returns those, with their count before the move.
+   */
   redrive(queue: ConsumerQueue, select: (letter: DeadLetter) => boolean): Promise<readonly DeadLetter[]>;
 }
 
@@ -68,6 +91,15 @@ export function pointerOf(body: string): { readonly messageId?: string; readonly
   };
 }
 
+/** One message of a group as `dlq list` shows it. */
+export interface DeadLetterView {
+  readonly messageId: string;
+  readonly redriveCount: number;
+  /** Left in the DLQ for an operator: the scheduled redrive no longer moves it. */
+  readonly parked: boolean;
+  readonly parkedAt: string | null;
+}
+
 export interface DeadLetterGroup {
   readonly queue: ConsumerQueue;
   readonly step: string;
@@ -75,6 +107,8 @@ export interface DeadLetterGroup {
   readonly runId: string | null;
   readonly messages: number;
   readonly messageIds: readonly string[];
+  /** The same messages, in the same order, with their redrive counts. */
+  readonly letters: readonly DeadLetterView[];
   /** The recorded error of the group's oldest message that has one. */
   readonly firstError: string | null;
   readonly firstErrorAt: string | null;
@@ -96,15 +130,20 @@ export function groupDeadLetters(
   for (const group of groups.values()) {
     const sorted = [...group].sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
     const first = sorted[0] as DeadLetter;
-    const failure = sorted
-      .map((letter) => (letter.messageId ? failures.get(letter.messageId) : undefined))
-      .find((f) => f !== undefined);
+    const failureOf = (letter: DeadLetter) => (letter.messageId ? failures.get(letter.messageId) : undefined);
+    const failure = sorted.map(failureOf).find((f) => f !== undefined);
     result.push({
       queue: first.queue,
       step: CONSUMER_OF_QUEUE[first.queue],
       runId: first.runId ?? null,
       messages: sorted.length,
       messageIds: sorted.map((letter) => letter.messageId ?? letter.sqsMessageId),
+      letters: sorted.map((letter) => ({
+        messageId: letter.messageId ?? letter.sqsMessageId,
+        redriveCount: letter.redriveCount,
+        parked: isParked(letter),
+        parkedAt: failureOf(letter)?.parkedAt ?? null,
+      })),
       firstError: failure ? (failure.code ? `${failure.code}: ${failure.error}` : failure.error) : null,
       firstErrorAt: failure?.at ?? null,
     });

@@ -5,6 +5,7 @@
  */
 import type { Journal } from './ledger.js';
 import type { OffCyclePayment } from './offCyclePayments.js';
+import type { PaySchedule } from './paySchedule.js';
 import type { Employee, Timesheet, YtdBalances } from './roster.js';
 import type {
   AchFileKind,
@@ -57,6 +58,11 @@ export interface RunStore {
   recordStep(runId: string, step: StepName, record: StepRecord): Promise<void>;
   recordCompensation(runId: string, record: CompensationRecord): Promise<void>;
   listRuns(options: { readonly employerId?: string; readonly limit: number }): Promise<readonly RunRecord[]>;
+  /**
+   * An employer's regular runs, latest period first (by the period's end; a period's attempts
+   * together), at most `limit`: what the payday machine reads to know the last period paid.
+   */
+  listRegularRuns(employerId: string, options: { readonly limit: number }): Promise<readonly RunRecord[]>;
 }
 
 /** Who holds a lock, and since when (ISO 8601). */
@@ -235,6 +241,31 @@ export interface ExecutionSummary {
   readonly error?: string;
   readonly cause?: string;
   readonly redriveCount: number;
+}
+
+/** Pay schedules, one per employer: what `payroll-ops schedule` writes and the payday machine reads. */
+export interface ScheduleStore {
+  get(employerId: string): Promise<PaySchedule | undefined>;
+  /** Creates or replaces the employer's schedule. */
+  put(schedule: PaySchedule): Promise<void>;
+  /** Removes it; whether there was one. */
+  remove(employerId: string): Promise<boolean>;
+  /** Every schedule, by employer id. */
+  list(): Promise<readonly PaySchedule[]>;
+}
+
+/** The payday machine's executions: started by `schedule run-due` (and on AWS by the daily schedule). */
+export interface PaydayExecutions {
+  start(name: string, input: { readonly asOf: string }): Promise<{ readonly executionArn: string }>;
+  /** Its status, and once it succeeded its output (JSON text). */
+  describe(executionArn: string): Promise<PaydayExecution>;
+}
+
+export interface PaydayExecution {
+  readonly status: ExecutionStatus;
+  readonly output?: string;
+  readonly error?: string;
+  readonly cause?: string;
 }
 
 /**

@@ -16,8 +16,10 @@ export interface FunctionAccess {
   readonly sendTo: readonly OutboxQueue[];
   /** Writes ACH files and the transmission log to the artifacts bucket. */
   readonly writeArtifacts: boolean;
-  /** Starts executions of these state machines. */
+  /** Starts executions of these state machines (and reads them back: a start whose answer was lost). */
   readonly startExecutions: readonly StateMachineName[];
+  /** Receives and deletes the messages of these queues' DLQs (to send them back with `sendTo`). */
+  readonly redriveDeadLetters: readonly OutboxQueue[];
 }
 
 export interface FunctionShape {
@@ -32,8 +34,12 @@ const NONE: FunctionAccess = {
   sendTo: [],
   writeArtifacts: false,
   startExecutions: [],
+  redriveDeadLetters: [],
 };
 const GUARDED: FunctionAccess = { ...NONE, idempotencyTable: true };
+/** Computes from its input alone: no table, no queue. */
+const PURE: FunctionAccess = { ...NONE, dataTable: false };
+const CONSUMER_QUEUES: readonly OutboxQueue[] = ['bank-gateway', 'payslip-delivery'];
 
 /**
  * The saga's steps keep the 300 s timeout their Task states (and the in-progress expiry of their
@@ -78,5 +84,21 @@ export const FUNCTION_SHAPES: Readonly<Record<FunctionName, FunctionShape>> = {
     timeoutSeconds: 29,
     memoryMb: 512,
     access: { ...NONE, startExecutions: [StateMachineName.PayRun] },
+  },
+  // Reads the schedules and each employer's regular runs.
+  [FunctionName.PlanPayday]: { timeoutSeconds: 120, memoryMb: 512, access: NONE },
+  // The start action: validates the roster (gross-to-net for every employee), takes the locks,
+  // writes the run and starts its execution. Within the payday Map's EXPRESS child (5 minutes).
+  [FunctionName.StartScheduledRun]: {
+    timeoutSeconds: 120,
+    memoryMb: 1769,
+    access: { ...NONE, startExecutions: [StateMachineName.PayRun] },
+  },
+  [FunctionName.ReportPayday]: { timeoutSeconds: 30, memoryMb: 256, access: PURE },
+  // Every 15 minutes: DLQ messages back to their queues, failure records of the parked ones.
+  [FunctionName.RedriveDeadLetters]: {
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    access: { ...NONE, sendTo: CONSUMER_QUEUES, redriveDeadLetters: CONSUMER_QUEUES },
   },
 };

@@ -17,6 +17,7 @@ export const OutputKey = {
   PayslipDeliveryDlqUrl: 'PayslipDeliveryDlqUrl',
   PayRunStateMachineArn: 'PayRunStateMachineArn',
   RollbackStateMachineArn: 'RollbackStateMachineArn',
+  PaydayStateMachineArn: 'PaydayStateMachineArn',
   ApiUrl: 'ApiUrl',
   DefinitionHash: 'DefinitionHash',
 } as const;
@@ -82,6 +83,11 @@ export const OUTPUT_SPECS: readonly OutputSpec[] = [
     key: OutputKey.RollbackStateMachineArn,
     description: "The operator's rollback",
     value: { kind: 'state-machine-arn', machine: StateMachineName.Rollback },
+  },
+  {
+    key: OutputKey.PaydayStateMachineArn,
+    description: 'The payday machine: starts the regular runs due on a day',
+    value: { kind: 'state-machine-arn', machine: StateMachineName.Payday },
   },
   { key: OutputKey.ApiUrl, description: 'Off-cycle runs API (IAM auth)', value: { kind: 'api-url' } },
   {

@@ -6,7 +6,7 @@
  * resource is written twice. Physical names come from the stack name (see backendNames.ts).
  */
 import { createHash } from 'node:crypto';
-import { payRunDefinition, rollbackDefinition } from '../core/saga/definition.js';
+import { paydayDefinition, payRunDefinition, rollbackDefinition } from '../core/saga/definition.js';
 import {
   DefinitionSetting,
   FunctionName,
@@ -22,6 +22,7 @@ import {
   type EventSourceMappingSpec,
   HttpMethod,
   type QueueSpec,
+  SCHEDULED_TIME,
   type StateMachineSpec,
   type TableSpec,
 } from './resources.js';
@@ -29,6 +30,7 @@ import {
 export type { FunctionAccess } from './backendFunctions.js';
 export { LOCAL_STACK_NAME } from './backendNames.js';
 export { OutputKey, type OutputSpec, type OutputValue } from './backendOutputs.js';
+export { SCHEDULED_TIME } from './resources.js';
 
 export const TargetKind = { Local: 'local', Aws: 'aws' } as const;
 export type TargetKind = (typeof TargetKind)[keyof typeof TargetKind];
@@ -98,13 +100,27 @@ export interface BackendStateMachine extends StateMachineSpec {
   readonly settingSubstitutions: Readonly<Record<string, string>>;
 }
 
+/** What a schedule does when it fires: invoke a function, or start a state machine's execution. */
+export type BackendScheduleTarget =
+  | {
+      readonly kind: 'function';
+      readonly handler: FunctionName;
+      readonly payload: Readonly<Record<string, unknown>>;
+    }
+  | {
+      readonly kind: 'state-machine';
+      readonly machine: StateMachineName;
+      /** The execution input; SCHEDULED_TIME is replaced by the firing's time. */
+      readonly input: Readonly<Record<string, unknown>>;
+    };
+
 export interface BackendSchedule {
   readonly logicalId: string;
   readonly name: string;
+  readonly description: string;
   /** EventBridge Scheduler: `cron(m h dom mon dow year)` or `rate(n unit)`, UTC. */
   readonly expression: string;
-  readonly handler: FunctionName;
-  readonly payload: Readonly<Record<string, unknown>>;
+  readonly target: BackendScheduleTarget;
 }
 
 export interface BackendRoute extends ApiRouteSpec {
@@ -130,7 +146,7 @@ export interface BackendSpec {
   readonly functions: readonly BackendFunction[];
   readonly triggers: readonly BackendTrigger[];
   readonly stateMachines: readonly BackendStateMachine[];
-  /** Empty until planned runs add the payday schedule and the DLQ redrive adds its own. */
+  /** The daily payday and the DLQ redrive every 15 minutes. */
   readonly schedules: readonly BackendSchedule[];
   readonly api: BackendApi;
   readonly outputs: readonly OutputSpec[];
@@ -165,6 +181,29 @@ const TRIGGERS: readonly {
 const MACHINES: readonly { readonly machine: StateMachineName; readonly definition: object }[] = [
   { machine: StateMachineName.PayRun, definition: payRunDefinition },
   { machine: StateMachineName.Rollback, definition: rollbackDefinition },
+  { machine: StateMachineName.Payday, definition: paydayDefinition },
+];
+
+const SCHEDULES: readonly {
+  readonly suffix: string;
+  readonly description: string;
+  readonly expression: string;
+  readonly target: BackendScheduleTarget;
+}[] = [
+  {
+    // 06:00 UTC is before the US business day: runs due today start, and their ACH files reach the
+    // bank, hours before its cut-offs. The machine takes the scheduled time's date as `asOf`.
+    suffix: 'daily-payday',
+    description: 'Starts the regular pay runs due today (the payday state machine)',
+    expression: 'cron(0 6 * * ? *)',
+    target: { kind: 'state-machine', machine: StateMachineName.Payday, input: { asOf: SCHEDULED_TIME } },
+  },
+  {
+    suffix: 'dlq-redrive',
+    description: 'Moves dead letters back to their queues, at most 3 times each, then parks them',
+    expression: 'rate(15 minutes)',
+    target: { kind: 'function', handler: FunctionName.RedriveDeadLetters, payload: {} },
+  },
 ];
 
 const ROUTES: readonly {
@@ -196,6 +235,7 @@ export function derivedNames(): readonly DerivedName[] {
       limit: NameLimit.StateMachine,
       what: 'state machine',
     })),
+    ...SCHEDULES.map(({ suffix }) => ({ suffix, limit: NameLimit.Schedule, what: 'schedule' })),
     { suffix: 'api', limit: NameLimit.WebAcl, what: 'web ACL' },
   ];
 }
@@ -297,7 +337,13 @@ export function backendSpec(options: {
     stateMachines: MACHINES.map(({ machine, definition }) =>
       stateMachineSpec(name, machine, definition, settings),
     ),
-    schedules: [],
+    schedules: SCHEDULES.map((schedule) => ({
+      logicalId: `${pascal(schedule.suffix)}Schedule`,
+      name: name(schedule.suffix),
+      description: schedule.description,
+      expression: schedule.expression,
+      target: schedule.target,
+    })),
     api: {
       name: name('api'),
       routes: ROUTES.map((route) => ({ ...route, functionName: functionName(route.handler) })),

@@ -11,8 +11,6 @@ import { type AwsTarget, LOCAL_TARGET_NAME, readTarget, readTargets } from './ta
 
 /** Everything a command may name on one backend. */
 export interface BackendNames extends BackendConfig {
-  /** The SQS name of each outbox queue's dead-letter queue. */
-  readonly dlqs: Readonly<Record<OutboxQueue, string>>;
   /** Known queue URLs by SQS name (a deployed stack's outputs); looked up when absent. */
   readonly queueUrls: Readonly<Record<string, string>>;
   /** The artifacts bucket of a deployed stack; the local target keeps files. */
@@ -55,7 +53,8 @@ const QUEUE_OUTPUTS: Readonly<Record<OutboxQueue, { readonly queue: OutputKey; r
 const MACHINE_OUTPUTS: Readonly<Record<StateMachineName, OutputKey>> = {
   [StateMachineName.PayRun]: OutputKey.PayRunStateMachineArn,
   [StateMachineName.Rollback]: OutputKey.RollbackStateMachineArn,
-} as Readonly<Record<StateMachineName, OutputKey>>;
+  [StateMachineName.Payday]: OutputKey.PaydayStateMachineArn,
+};
 
 /**
  * A stack's names, from the outputs recorded for its target: a deployed stack's, or the local

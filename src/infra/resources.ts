@@ -65,7 +65,13 @@ export interface StateMachineSpec {
   readonly definition: object;
 }
 
-/** What a schedule does when it fires: invoke a function, or start a state machine's execution. */
+/** EventBridge Scheduler's keyword for the time a firing was scheduled for (`2026-03-27T06:00:00Z`). */
+export const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
+
+/**
+ * What a schedule does when it fires: invoke a function, or start a state machine's execution
+ * (its input as Scheduler sends it: text in which SCHEDULED_TIME stands for the firing's time).
+ */
 export type ScheduleTarget =
   | { readonly kind: 'lambda'; readonly functionName: string; readonly payload: unknown }
   | { readonly kind: 'state-machine'; readonly stateMachineArn: string; readonly input: string };

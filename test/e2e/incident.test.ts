@@ -145,6 +145,8 @@ describe('a poison message', () => {
           runId: POISONED_RUN,
           messages: 1,
           messageIds: [`${POISONED_RUN}#ach#REVERSAL`],
+          // Its first redrive, by hand: not one the schedule had given up on.
+          letters: [{ messageId: `${POISONED_RUN}#ach#REVERSAL`, redriveCount: 1, wasParked: false }],
         },
       ],
     });

@@ -72,6 +72,7 @@ function localOutputs(): Record<string, string> {
     [OutputKey.PayslipDeliveryDlqUrl]: queue('payroll-ops-payslip-delivery-dlq'),
     [OutputKey.PayRunStateMachineArn]: machine('payroll-ops-pay-run'),
     [OutputKey.RollbackStateMachineArn]: machine('payroll-ops-rollback'),
+    [OutputKey.PaydayStateMachineArn]: machine('payroll-ops-payday'),
     [OutputKey.ApiUrl]: 'https://example.invalid/prod',
     [OutputKey.DefinitionHash]: 'an-older-hash',
   };
@@ -188,6 +189,34 @@ describe('a deployed target, reached through the AWS code path', () => {
     const audit = await ports.audit.list({ runId, limit: 10 });
     expect(audit.map((entry) => [entry.action, entry.actor])).toEqual([['run.start', STAND_IN_CALLER]]);
     expect(plane.calls.filter((call) => call.service === 'sts').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps pay schedules and triggers the payday machine named by the outputs, audited as the caller', async () => {
+    const stage = (...args: string[]) => cli.run(['--target', 'stage', ...args], { env: throughAws() });
+    // The month after this one: not due today, so the trigger starts nothing and says why.
+    const next = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
+    next.setUTCMonth(next.getUTCMonth() + 1);
+    const from = next.toISOString().slice(0, 7);
+    const set = await stage('schedule', 'set', 'remote', '--calendar', 'monthly', '--from', from);
+    expect(set.code, set.stderr).toBe(0);
+    const listed = JSON.parse((await stage('--output', 'json', 'schedule', 'list')).stdout) as {
+      schedules: { employerId: string; nextPeriod: string }[];
+    };
+    expect(listed.schedules).toEqual([expect.objectContaining({ employerId: 'remote', nextPeriod: from })]);
+    const due = await stage('--output', 'json', 'schedule', 'run-due', '--as-of', today);
+    expect(due.code, due.stderr).toBe(0);
+    expect(JSON.parse(due.stdout)).toMatchObject({
+      asOf: today,
+      started: [],
+      skipped: [{ employerId: 'remote', reason: 'not-due' }],
+    });
+    const audit = await ports.audit.list({ limit: 5 });
+    expect(
+      audit.filter((entry) => entry.action.startsWith('schedule.')).map((e) => [e.action, e.actor]),
+    ).toEqual([
+      ['schedule.run-due', STAND_IN_CALLER],
+      ['schedule.set', STAND_IN_CALLER],
+    ]);
   });
 
   it('keeps local faults refused on it (exit 2)', async () => {

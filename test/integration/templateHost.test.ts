@@ -220,7 +220,8 @@ describe('templates applied to the running host', () => {
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }),
     );
     expect(queue.Attributes?.VisibilityTimeout).toBe('45');
-    expect(host!.plan().schedules).toEqual([
+    // Beside the stack's own schedules (the daily payday, the DLQ redrive).
+    expect(host!.plan().schedules.filter((schedule) => schedule.name === 'payroll-ops-payday')).toEqual([
       expect.objectContaining({
         name: 'payroll-ops-payday',
         target: {
@@ -254,7 +255,7 @@ describe('templates applied to the running host', () => {
     );
     expect(item.Item).toBeDefined();
     // The schedule of the previous test is still there: nothing was applied.
-    expect(host!.plan().schedules).toHaveLength(1);
+    expect(host!.plan().schedules.map((schedule) => schedule.name)).toContain('payroll-ops-payday');
   });
 
   it('leaves a new index to the next start, saying so', async () => {

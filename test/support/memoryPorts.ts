@@ -6,6 +6,7 @@
 import { BadInputError, OperationFailedError } from '../../src/core/errors.js';
 import type { Journal } from '../../src/core/ledger.js';
 import type { OffCyclePayment } from '../../src/core/offCyclePayments.js';
+import type { PaySchedule } from '../../src/core/paySchedule.js';
 import type {
   AchFilePatch,
   AchStore,
@@ -27,25 +28,27 @@ import type {
   RunPatch,
   RunStore,
   SagaPorts,
+  ScheduleStore,
   TimesheetStore,
   YtdLedger,
 } from '../../src/core/ports.js';
 import type { Employee, Timesheet, YtdBalances } from '../../src/core/roster.js';
-import type {
-  AchFileKind,
-  AchFileRecord,
-  AchStatus,
-  ChunkResult,
-  ChunkSnapshot,
-  CompensationRecord,
-  Employer,
-  FundingKind,
-  FundingMovement,
-  OutboxMessage,
-  PayslipRecord,
-  PayslipStatus,
-  RunRecord,
-  StepRecord,
+import {
+  type AchFileKind,
+  type AchFileRecord,
+  type AchStatus,
+  type ChunkResult,
+  type ChunkSnapshot,
+  type CompensationRecord,
+  type Employer,
+  type FundingKind,
+  type FundingMovement,
+  type OutboxMessage,
+  type PayslipRecord,
+  type PayslipStatus,
+  type RunRecord,
+  RunType,
+  type StepRecord,
 } from '../../src/core/saga/records.js';
 import type { RunStatus, StepName } from '../../src/core/saga/steps.js';
 import { addYtd, subtractYtd, type YtdEntry, ZERO_YTD } from '../../src/core/ytd.js';
@@ -116,6 +119,18 @@ export class MemoryRunStore implements RunStore {
     const sortKey = (run: RunRecord) => `${run.startedAt}#${run.runId}`;
     return [...this.runs.values()]
       .filter((run) => options.employerId === undefined || run.employerId === options.employerId)
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : sortKey(a) > sortKey(b) ? -1 : 0))
+      .slice(0, options.limit)
+      .map(copy);
+  }
+
+  async listRegularRuns(
+    employerId: string,
+    options: { readonly limit: number },
+  ): Promise<readonly RunRecord[]> {
+    const sortKey = (run: RunRecord) => `${run.period.end}#${run.runId}`;
+    return [...this.runs.values()]
+      .filter((run) => run.employerId === employerId && run.runType === RunType.Regular)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : sortKey(a) > sortKey(b) ? -1 : 0))
       .slice(0, options.limit)
       .map(copy);
@@ -491,6 +506,27 @@ export class MemoryAuditStore implements AuditStore {
   }
 }
 
+export class MemoryScheduleStore implements ScheduleStore {
+  readonly schedules = new Map<string, PaySchedule>();
+
+  async get(employerId: string): Promise<PaySchedule | undefined> {
+    const schedule = this.schedules.get(employerId);
+    return schedule && copy(schedule);
+  }
+
+  async put(schedule: PaySchedule): Promise<void> {
+    this.schedules.set(schedule.employerId, copy(schedule));
+  }
+
+  async remove(employerId: string): Promise<boolean> {
+    return this.schedules.delete(employerId);
+  }
+
+  async list(): Promise<readonly PaySchedule[]> {
+    return [...this.schedules.keys()].sort().map((id) => copy(this.schedules.get(id)!));
+  }
+}
+
 export interface MemoryPorts extends SagaPorts {
   readonly clock: SettableClock;
   readonly runs: MemoryRunStore;
@@ -507,6 +543,7 @@ export interface MemoryPorts extends SagaPorts {
   readonly deliveries: MemoryDeliveryStore;
   readonly outbox: MemoryOutbox;
   readonly audit: MemoryAuditStore;
+  readonly schedules: MemoryScheduleStore;
 }
 
 export function createMemoryPorts(options: { readonly clock?: SettableClock } = {}): MemoryPorts {
@@ -527,5 +564,6 @@ export function createMemoryPorts(options: { readonly clock?: SettableClock } = 
     deliveries: new MemoryDeliveryStore(),
     outbox: new MemoryOutbox(),
     audit: new MemoryAuditStore(),
+    schedules: new MemoryScheduleStore(),
   };
 }

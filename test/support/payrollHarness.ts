@@ -63,9 +63,11 @@ export function reversiblePeriod(now = new Date()): PayPeriod {
   return parsePeriod(today.slice(0, 7), { payDate: today });
 }
 
-export async function startPayrollHarness(): Promise<PayrollHarness> {
+export async function startPayrollHarness(
+  options: { readonly scheduleEverySeconds?: Readonly<Record<string, number>> } = {},
+): Promise<PayrollHarness> {
   const home = mkdtempSync(join(tmpdir(), 'payroll-ops-saga-'));
-  const host = await startHost({ home, app: payrollApp({ home }), log: () => {} });
+  const host = await startHost({ home, app: payrollApp({ home }), log: () => {}, ...options });
   const { clients, ports, executions } = attachEndpoints(host.endpoints, host.credentials);
   const executionRunning = async (executionArn: string | undefined): Promise<boolean> => {
     if (!executionArn) return false;

@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { Journal } from '../../src/core/ledger.js';
 import type { Cents } from '../../src/core/money.js';
 import type { OffCyclePayment } from '../../src/core/offCyclePayments.js';
+import { paySchedule } from '../../src/core/paySchedule.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
-import type { AuditStore, SagaPorts } from '../../src/core/ports.js';
+import type { AuditStore, SagaPorts, ScheduleStore } from '../../src/core/ports.js';
 import { generateRosterCsv } from '../../src/core/rosterGenerator.js';
 import { parseRoster } from '../../src/core/rosterParser.js';
 import {
@@ -24,7 +25,7 @@ import {
 import { CompensationStatus, RunStatus, StepName, StepStatus } from '../../src/core/saga/steps.js';
 import { ytdOf } from '../../src/core/ytd.js';
 
-export type ContractPorts = SagaPorts & { readonly audit: AuditStore };
+export type ContractPorts = SagaPorts & { readonly audit: AuditStore; readonly schedules: ScheduleStore };
 
 const c = (value: number) => value as Cents;
 const ROSTER = parseRoster(
@@ -35,12 +36,18 @@ const ROSTER = parseRoster(
   },
 );
 
-function run(runId: string, startedAt: string, employerId = 'contract'): RunRecord {
+function run(
+  runId: string,
+  startedAt: string,
+  employerId = 'contract',
+  period = '2026-03',
+  runType: RunType = RunType.Regular,
+): RunRecord {
   return {
     runId,
     employerId,
-    period: parsePeriod('2026-03'),
-    runType: RunType.Regular,
+    period: parsePeriod(period),
+    runType,
     status: RunStatus.Pending,
     requestedBy: 'contract',
     startedAt,
@@ -156,6 +163,45 @@ export function portsContract(
       expect((await p.runs.listRuns({ employerId: 'listing', limit: 1 })).map((r) => r.runId)).toEqual([
         'rl-2',
       ]);
+    });
+
+    it('lists an employer’s regular runs latest period first, up to the limit, whatever order they started in', async () => {
+      const p = ports();
+      await p.runs.createRun(run('rr-02', '2026-03-02T00:00:01.000Z', 'regulars', '2026-02'));
+      await p.runs.createRun(run('rr-04', '2026-03-02T00:00:02.000Z', 'regulars', '2026-04'));
+      await p.runs.createRun(run('rr-03', '2026-03-02T00:00:03.000Z', 'regulars', '2026-03'));
+      await p.runs.createRun(
+        run('rr-off', '2026-03-02T00:00:04.000Z', 'regulars', '2026-05', RunType.OffCycle),
+      );
+      await p.runs.createRun(run('rr-other', '2026-03-02T00:00:05.000Z', 'others', '2026-06'));
+      await p.runs.updateRun('rr-04', { status: RunStatus.RolledBack });
+      const listed = await p.runs.listRegularRuns('regulars', { limit: 10 });
+      expect(listed.map((r) => [r.runId, r.status])).toEqual([
+        ['rr-04', RunStatus.RolledBack],
+        ['rr-03', RunStatus.Pending],
+        ['rr-02', RunStatus.Pending],
+      ]);
+      expect((await p.runs.listRegularRuns('regulars', { limit: 2 })).map((r) => r.runId)).toEqual([
+        'rr-04',
+        'rr-03',
+      ]);
+      expect(await p.runs.listRegularRuns('nobody', { limit: 10 })).toEqual([]);
+    });
+
+    it('keeps one pay schedule per employer: put replaces, listed by employer id, removed once', async () => {
+      const p = ports();
+      const monthly = paySchedule({ employerId: 'sched-b', calendar: 'monthly', from: '2026-03' });
+      await p.schedules.put(monthly);
+      await p.schedules.put(paySchedule({ employerId: 'sched-a', calendar: 'weekly', from: '2026-W10' }));
+      await p.schedules.put({ ...monthly, leadDays: 3, paused: true });
+      expect(await p.schedules.get('sched-b')).toEqual({ ...monthly, leadDays: 3, paused: true });
+      expect((await p.schedules.list()).map((s) => [s.employerId, s.calendar])).toEqual([
+        ['sched-a', 'weekly'],
+        ['sched-b', 'monthly'],
+      ]);
+      expect(await p.schedules.remove('sched-a')).toBe(true);
+      expect(await p.schedules.remove('sched-a')).toBe(false);
+      expect(await p.schedules.get('sched-a')).toBeUndefined();
     });
 
     it('gives a lock one holder, re-entrant for it, taken over only by naming the holder, released only by it', async () => {

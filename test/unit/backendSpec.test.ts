@@ -23,6 +23,7 @@ function allNames(stackName: string): string[] {
     ...spec.queues.flatMap((queue) => [`queue ${queue.name}`, `queue ${queue.dlq.name}`]),
     ...spec.functions.map((fn) => `function ${fn.name}`),
     ...spec.stateMachines.map((machine) => `machine ${machine.name}`),
+    ...spec.schedules.map((schedule) => `schedule ${schedule.name}`),
     `api ${spec.api.name}`,
   ];
 }
@@ -38,6 +39,11 @@ describe('backend specification', () => {
     expect(local.stateMachines.map((machine) => machine.name)).toEqual([
       'payroll-ops-pay-run',
       'payroll-ops-rollback',
+      'payroll-ops-payday',
+    ]);
+    expect(local.schedules.map((schedule) => [schedule.name, schedule.expression])).toEqual([
+      ['payroll-ops-daily-payday', 'cron(0 6 * * ? *)'],
+      ['payroll-ops-dlq-redrive', 'rate(15 minutes)'],
     ]);
     expect(functionOf(local, FunctionName.OpenRun).name).toBe('payroll-ops-open-run');
     expect(local.triggers.map((t) => [t.queueName, t.functionName, t.batchSize])).toEqual([

@@ -23,9 +23,14 @@ const config = {
     'bank-gateway': 'payroll-ops-t-bank-gateway',
     'payslip-delivery': 'payroll-ops-t-payslip-delivery',
   },
+  dlqs: {
+    'bank-gateway': 'payroll-ops-t-bank-gateway-dlq',
+    'payslip-delivery': 'payroll-ops-t-payslip-delivery-dlq',
+  },
   stateMachineArns: {
     [StateMachineName.PayRun]: 'arn:aws:states:eu-west-1:123456789012:stateMachine:payroll-ops-t-pay-run',
     [StateMachineName.Rollback]: 'arn:aws:states:eu-west-1:123456789012:stateMachine:payroll-ops-t-rollback',
+    [StateMachineName.Payday]: 'arn:aws:states:eu-west-1:123456789012:stateMachine:payroll-ops-t-payday',
   },
 } as const;
 

@@ -1,5 +1,5 @@
 /**
- * The pay-run saga and the rollback saga as Amazon States Language, as data. The same objects
+ * The pay-run saga, the rollback saga and the payday machine as Amazon States Language, as data. The same objects
  * are deployed by CDK and run by the embedded stack, so they use only features that behave the
  * same in both: no JSONata, Assign, ItemReader or `.waitForTaskToken`. Waiting for the bank is a
  * Wait/Choice polling loop instead of a task token.
@@ -297,5 +297,94 @@ export const rollbackDefinition: StateMachineDefinition = {
       Default: 'FinishRollback',
     },
     ...compensationStates(),
+  },
+};
+
+/** Transient failures only: a start that failed for a reason of its own is reported, not repeated. */
+const transientRetry = [
+  {
+    ErrorEquals: TRANSIENT_ERRORS.filter((e) => e !== 'IdempotencyAlreadyInProgressError'),
+    IntervalSeconds: 1,
+    MaxAttempts: 3,
+    BackoffRate: 2,
+  },
+];
+
+/**
+ * Employers whose starts run at once. A start is a few reads and conditional writes (and a check
+ * of the roster), and each started run then runs on its own: the limit keeps a payday of many
+ * employers from bursting the data table, not the runs themselves.
+ */
+export const PAYDAY_MAX_CONCURRENCY = 10;
+/** Seconds a start may take: it validates the whole roster (gross-to-net) before writing. */
+const START_TIMEOUT_SECONDS = 120;
+
+/**
+ * The payday machine, triggered daily (EventBridge Scheduler on AWS, the host's scheduler
+ * locally) or by `schedule run-due`, with `{ asOf }` (a date, or the scheduler's timestamp): lists
+ * who is due, fans out over them — a distributed Map of EXPRESS children fed by ItemsPath — to
+ * start each employer's regular run through the start action, and reports. A failed start is
+ * caught inside its iteration and reported; it never stops the other employers. A second
+ * trigger starts nothing again: the plan reads the runs already made, and the period lock
+ * refuses a start that raced it.
+ */
+export const paydayDefinition: StateMachineDefinition = {
+  Comment: 'payroll-ops payday: starts the regular run of every employer whose schedule is due on a day',
+  StartAt: 'PlanPayday',
+  TimeoutSeconds: 3_600,
+  States: {
+    PlanPayday: {
+      ...invoke(FunctionName.PlanPayday, { 'asOf.$': '$.asOf' }),
+      ResultPath: '$.plan',
+      Retry: transientRetry,
+      Next: 'StartDueRuns',
+    },
+    StartDueRuns: {
+      Type: 'Map',
+      ItemsPath: '$.plan.value.due',
+      MaxConcurrency: PAYDAY_MAX_CONCURRENCY,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+        StartAt: 'StartRegularRun',
+        States: {
+          StartRegularRun: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: {
+              FunctionName: functionArnPlaceholder(FunctionName.StartScheduledRun),
+              'Payload.$': '$',
+            },
+            OutputPath: '$.Payload',
+            TimeoutSeconds: START_TIMEOUT_SECONDS,
+            Retry: transientRetry,
+            Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'StartFailed' }],
+            End: true,
+          },
+          // One employer's failure is its result: { employerId, error, cause }.
+          StartFailed: {
+            Type: 'Pass',
+            Parameters: {
+              'employerId.$': '$.employerId',
+              'error.$': '$.failure.Error',
+              'cause.$': '$.failure.Cause',
+            },
+            End: true,
+          },
+        },
+      },
+      ResultPath: '$.results',
+      Next: 'ReportPayday',
+    },
+    ReportPayday: {
+      ...invoke(FunctionName.ReportPayday, {
+        'asOf.$': '$.plan.value.asOf',
+        'skipped.$': '$.plan.value.skipped',
+        'results.$': '$.results',
+      }),
+      Retry: transientRetry,
+      // The execution's output is the report: { asOf, started, skipped, failed }.
+      OutputPath: '$.value',
+      End: true,
+    },
   },
 };

@@ -22,12 +22,20 @@ export const FunctionName = {
   BankGateway: 'bank-gateway',
   PayslipDelivery: 'payslip-delivery',
   OffCycleApi: 'off-cycle-api',
+  /** The payday machine: who is due, start one employer's run, the report. */
+  PlanPayday: 'plan-payday',
+  StartScheduledRun: 'start-scheduled-run',
+  ReportPayday: 'report-payday',
+  /** On a schedule: moves dead letters back to their queues a bounded number of times. */
+  RedriveDeadLetters: 'redrive-dead-letters',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
 export const StateMachineName = {
   PayRun: 'pay-run',
   Rollback: 'rollback',
+  /** Daily: starts the regular run of every employer whose schedule is due. */
+  Payday: 'payday',
 } as const;
 export type StateMachineName = (typeof StateMachineName)[keyof typeof StateMachineName];
 

@@ -1,10 +1,19 @@
-/** Run records: one item per run, listed newest first through the sparse index. */
+/**
+ * Run records: one item per run, listed newest first through the sparse index. A regular run also
+ * gets a small pointer under its employer, by period end, so an employer's regular runs are one
+ * Query (the payday's last period paid) without reading every run of every employer.
+ */
 import { OperationFailedError } from '../../core/errors.js';
 import type { OnceResult, RunPatch, RunStore } from '../../core/ports.js';
-import type { CompensationRecord, RunRecord, StepRecord } from '../../core/saga/records.js';
+import {
+  type CompensationRecord,
+  type RunRecord,
+  RunType,
+  type StepRecord,
+} from '../../core/saga/records.js';
 import type { RunStatus, StepName } from '../../core/saga/steps.js';
 import { type DataTable, type Item, withoutKeys } from './dataTable.js';
-import { gsi1, keys } from './keys.js';
+import { gsi1, keys, REGULAR_RUN_PREFIX } from './keys.js';
 import { GSI1 } from './tables.js';
 
 const runFromItem = (item: Item): RunRecord => withoutKeys(item) as unknown as RunRecord;
@@ -31,7 +40,17 @@ export class DynamoRunStore implements RunStore {
       },
       { expression: 'attribute_not_exists(pk)' },
     );
-    return written ? 'written' : 'already-written';
+    if (!written) return 'already-written';
+    // After the run, never before: a pointer always names a run that exists. A start that dies in
+    // between leaves a run without one; its period lock still refuses a second regular run.
+    if (run.runType === RunType.Regular) {
+      await this.table.put({
+        ...keys.regularRun(run.employerId, run.period.end, run.runId),
+        runId: run.runId,
+        period: run.period.id,
+      });
+    }
+    return 'written';
   }
 
   async updateRun(runId: string, patch: RunPatch): Promise<void> {
@@ -101,6 +120,20 @@ export class DynamoRunStore implements RunStore {
           }),
     });
     return items.map(runFromItem);
+  }
+
+  async listRegularRuns(
+    employerId: string,
+    options: { readonly limit: number },
+  ): Promise<readonly RunRecord[]> {
+    const pointers = await this.table.query({
+      pk: keys.regularRun(employerId, '', '').pk,
+      skPrefix: REGULAR_RUN_PREFIX,
+      newestFirst: true,
+      limit: options.limit,
+    });
+    const runs = await Promise.all(pointers.map((pointer) => this.getRun(String(pointer.runId))));
+    return runs.filter((run): run is RunRecord => run !== undefined);
   }
 }
 

@@ -25,6 +25,9 @@ export const PAYSLIP_PREFIX = 'PAYSLIP#';
 export const JOURNAL_PREFIX = 'JOURNAL#';
 export const DELIVERY_PREFIX = 'DELIVERY#';
 export const AUDIT_PREFIX = 'AUDIT#';
+export const REGULAR_RUN_PREFIX = 'REGULAR#';
+export const SCHEDULES_PK = 'SCHEDULES';
+export const SCHEDULE_PREFIX = 'SCHEDULE#';
 export const ytdPrefix = (taxYear: number): string => `YTD#${taxYear}#`;
 
 export const keys = {
@@ -41,6 +44,13 @@ export const keys = {
     sk: `${ytdPrefix(taxYear)}${employeeId}`,
   }),
   run: (runId: string): ItemKey => ({ pk: runPk(runId), sk: 'RUN' }),
+  /** An employer's regular runs by period end (latest last): the payday's last period paid. */
+  regularRun: (employerId: string, periodEnd: string, runId: string): ItemKey => ({
+    pk: employerPk(employerId),
+    sk: `${REGULAR_RUN_PREFIX}${periodEnd}#${runId}`,
+  }),
+  /** Every pay schedule under one partition: `schedule list` and the payday read them in one Query. */
+  schedule: (employerId: string): ItemKey => ({ pk: SCHEDULES_PK, sk: `${SCHEDULE_PREFIX}${employerId}` }),
   lock: (lockKey: string): ItemKey => ({ pk: `LOCK#${lockKey}`, sk: 'LOCK' }),
   chunk: (runId: string, chunkIndex: number): ItemKey => ({
     pk: runPk(runId),

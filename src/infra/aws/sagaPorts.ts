@@ -4,7 +4,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { AuditStore, Clock, SagaPorts } from '../../core/ports.js';
+import type { AuditStore, Clock, SagaPorts, ScheduleStore } from '../../core/ports.js';
 import type { BatchWriteOptions } from './batchWriter.js';
 import { DataTable } from './dataTable.js';
 import { DynamoAchStore } from './dynamoAchStore.js';
@@ -18,6 +18,7 @@ import { DynamoPaymentStore } from './dynamoPaymentStore.js';
 import { DynamoPayslipStore } from './dynamoPayslipStore.js';
 import { DynamoRosterStore } from './dynamoRosterStore.js';
 import { DynamoRunStore } from './dynamoRunStore.js';
+import { DynamoScheduleStore } from './dynamoScheduleStore.js';
 import { DynamoTimesheetStore } from './dynamoTimesheetStore.js';
 import { DynamoYtdLedger } from './dynamoYtdLedger.js';
 import { type QueueUrlLookup, queueUrlLookup } from './queueUrls.js';
@@ -41,9 +42,10 @@ export interface SagaPortsOptions {
   readonly batch?: BatchWriteOptions;
 }
 
-/** The saga's ports plus the operator's audit trail, which lives in the same table. */
+/** The saga's ports plus the operator's audit trail and the pay schedules, in the same table. */
 export interface AwsSagaPorts extends SagaPorts {
   readonly audit: AuditStore;
+  readonly schedules: ScheduleStore;
 }
 
 export function dataTable(options: {
@@ -81,5 +83,6 @@ export function createSagaPorts(options: SagaPortsOptions): AwsSagaPorts {
       ...(options.queueNames ? { queueNames: options.queueNames } : {}),
     }),
     audit: new DynamoAuditStore(table),
+    schedules: new DynamoScheduleStore(table, () => clock.now()),
   };
 }

@@ -23,6 +23,12 @@ const {
   SendMessageCommand,
 } = sqsSdk;
 
+/**
+ * The message attribute counting redrives. SQS's own receive count starts again with every send,
+ * so the count travels on the message: each redrive sends it back one higher.
+ */
+export const REDRIVE_COUNT_ATTRIBUTE = 'payroll-ops-redrive-count';
+
 /** Long enough to read a whole DLQ before any message shows again; released right after. */
 const HOLD_SECONDS = 60;
 /** A DLQ holding more than this is a bigger incident than a listing can show. */
@@ -47,6 +53,11 @@ export function dlqNameOf(queue: ConsumerQueue): string {
   return dlq;
 }
 
+function redriveCountOf(message: Message): number {
+  const count = Number(message.MessageAttributes?.[REDRIVE_COUNT_ATTRIBUTE]?.StringValue);
+  return Number.isSafeInteger(count) && count > 0 ? count : 0;
+}
+
 function letterOf(queue: ConsumerQueue, message: Message): DeadLetter {
   const body = message.Body ?? '';
   const sent = Number(message.Attributes?.SentTimestamp);
@@ -58,6 +69,7 @@ function letterOf(queue: ConsumerQueue, message: Message): DeadLetter {
     ...pointerOf(body),
     ...(Number.isFinite(sent) && sent > 0 ? { sentAt: new Date(sent).toISOString() } : {}),
     ...(Number.isFinite(received) ? { receiveCount: received } : {}),
+    redriveCount: redriveCountOf(message),
   };
 }
 
@@ -97,7 +109,13 @@ export class SqsDeadLetters implements DeadLetterQueues {
             new SendMessageCommand({
               QueueUrl: sourceUrl,
               MessageBody: message.Body ?? '',
-              ...(message.MessageAttributes ? { MessageAttributes: attributesOf(message) } : {}),
+              MessageAttributes: {
+                ...attributesOf(message),
+                [REDRIVE_COUNT_ATTRIBUTE]: {
+                  DataType: 'Number',
+                  StringValue: String(letter.redriveCount + 1),
+                },
+              },
             }),
           ),
         );

@@ -10,7 +10,8 @@ import type { Construct, IConstruct } from 'constructs';
 import type { FunctionName, StateMachineName } from '../../core/saga/functions.js';
 import type { BackendSpec } from '../backendSpec.js';
 import type { DeclaredApi } from './api.js';
-import { artifactObjectArns } from './functions.js';
+import { artifactObjectArns, executionsArnOf } from './functions.js';
+import type { DeclaredSchedule } from './schedules.js';
 import { childExecutionsArn, type DeclaredStateMachine } from './stateMachines.js';
 import type { Storage } from './storage.js';
 
@@ -19,6 +20,7 @@ export interface AcknowledgedParts {
   readonly machines: ReadonlyMap<StateMachineName, DeclaredStateMachine>;
   readonly api: DeclaredApi;
   readonly functions: ReadonlyMap<FunctionName, lambda.Function>;
+  readonly schedules: readonly DeclaredSchedule[];
 }
 
 const RULE = 'AwsSolutions::AwsSolutions';
@@ -75,6 +77,16 @@ function acknowledgeFunction(
       ),
     );
   }
+  for (const machine of access?.startExecutions ?? []) {
+    const name = spec.stateMachines.find((m) => m.machine === machine)?.name ?? machine;
+    acknowledgements.push(
+      wildcard(
+        fn,
+        executionsArnOf(fn, name),
+        `DescribeExecution of ${name}'s executions only: a start whose answer was lost asks whether its execution began.`,
+      ),
+    );
+  }
   if (access?.writeArtifacts) {
     for (const arn of artifactObjectArns(parts.storage)) {
       acknowledgements.push(
@@ -99,6 +111,16 @@ export function acknowledgeFindings(_stack: Construct, spec: BackendSpec, parts:
       );
     }
     Validations.of(machine).acknowledge(...acknowledgements);
+  }
+  for (const { role, invokes } of parts.schedules) {
+    if (!invokes) continue;
+    Validations.of(role).acknowledge(
+      wildcard(
+        role,
+        `${invokes.functionArn}:*`,
+        "lambda:InvokeFunction on the scheduled function's own versions and aliases (the target's grant), nothing else.",
+      ),
+    );
   }
   Validations.of(parts.api.api).acknowledge({
     id: `${RULE}-COG4`,

@@ -41,10 +41,23 @@ function configOf(scope: Construct, spec: BackendSpec, storage: Storage): Backen
     queues: Object.fromEntries(
       [...storage.queues].map(([outbox, { queue }]) => [outbox, queue.queueName]),
     ) as BackendConfig['queues'],
+    dlqs: Object.fromEntries(
+      [...storage.queues].map(([outbox, { dlq }]) => [outbox, dlq.queueName]),
+    ) as BackendConfig['dlqs'],
     stateMachineArns: Object.fromEntries(
       spec.stateMachines.map((machine) => [machine.machine, stateMachineArnOf(scope, machine.name)]),
     ) as Record<StateMachineName, string>,
   };
+}
+
+/** `execution:<machine>:*`: the executions of one state machine (Standard executions are `:`-named). */
+export function executionsArnOf(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'execution',
+    resourceName: `${name}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 /** PutObject only, under the two prefixes the artifact store writes (s3Artifacts.ts). */
@@ -79,15 +92,22 @@ function grantAccess(
     );
   }
   if (access.startExecutions.length > 0) {
+    const names = access.startExecutions.map((machine) => stateMachineOf(spec, machine).name);
     target.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:StartExecution'],
-        resources: access.startExecutions.map((machine) =>
-          stateMachineArnOf(scope, stateMachineOf(spec, machine).name),
-        ),
+        resources: names.map((name) => stateMachineArnOf(scope, name)),
+      }),
+    );
+    // A start whose answer was lost asks whether its execution began (startRun.ts).
+    target.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution'],
+        resources: names.map((name) => executionsArnOf(scope, name)),
       }),
     );
   }
+  for (const queue of access.redriveDeadLetters) storage.queues.get(queue)?.dlq.grantConsumeMessages(target);
 }
 
 export function declareFunctions(

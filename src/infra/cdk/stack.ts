@@ -21,14 +21,14 @@ export class PayrollStack extends Stack {
   constructor(scope: Construct, id: string, props: PayrollStackProps) {
     super(scope, id, { ...props, stackName: props.spec.stackName });
     const { spec } = props;
-    this.templateOptions.description = `payroll-ops backend (${spec.stackName}): pay-run saga, off-cycle API`;
+    this.templateOptions.description = `payroll-ops backend (${spec.stackName}): pay-run saga, payday, off-cycle API`;
     const storage = declareStorage(this, spec);
     const functions = declareFunctions(this, spec, storage, props.bundleDir);
     const machines = declareStateMachines(this, spec, functions);
     const api = declareApi(this, spec, functions);
-    declareSchedules(this, spec, functions);
+    const schedules = declareSchedules(this, spec, functions, machines);
     declareAlarms(this, spec, storage, machines);
     declareOutputs(this, spec, { storage, machines, api });
-    acknowledgeFindings(this, spec, { storage, machines, api, functions });
+    acknowledgeFindings(this, spec, { storage, machines, api, functions, schedules });
   }
 }

@@ -7,22 +7,26 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SagaPorts } from '../../core/ports.js';
+import type { AuditStore, SagaPorts, ScheduleStore } from '../../core/ports.js';
 import { FunctionName, type StateMachineName } from '../../core/saga/functions.js';
 import { DynamoMessageFailureStore } from '../aws/dynamoMessageFailureStore.js';
+import { queueUrlLookup } from '../aws/queueUrls.js';
 import { createRequestGuard } from '../aws/requestGuard.js';
 import { createSagaPorts, dataTable } from '../aws/sagaPorts.js';
 import { createExecutionPort } from '../aws/sfnExecutions.js';
+import { SqsDeadLetters } from '../aws/sqsDeadLetters.js';
 import type { OutboxQueue } from '../backendSpec.js';
 import type { LambdaHandler } from '../resources.js';
 import { type ArtifactStore, createBankGatewayHandler } from './bankGateway.js';
+import { createDeadLetterRedriveHandler } from './deadLetterRedrive.js';
 import type { IdempotencyOptions, InsideGuard } from './idempotency.js';
 import { createOffCycleApiHandler } from './offCycleApi.js';
+import { createPaydayHandlers } from './paydayHandlers.js';
 import { createPayslipDeliveryHandler } from './payslipDelivery.js';
 import { createSagaHandlers } from './sagaHandlers.js';
 
 export interface PayrollBackend {
-  readonly ports: SagaPorts;
+  readonly ports: SagaPorts & { readonly audit: AuditStore; readonly schedules: ScheduleStore };
   readonly idempotency: IdempotencyOptions;
   readonly handlers: Readonly<Record<string, LambdaHandler>>;
 }
@@ -33,6 +37,8 @@ export interface BackendConfig {
   readonly idempotencyTable: string;
   /** The SQS queue name behind each outbox queue. */
   readonly queues: Readonly<Record<OutboxQueue, string>>;
+  /** The SQS name of each outbox queue's dead-letter queue (the scheduled redrive's). */
+  readonly dlqs: Readonly<Record<OutboxQueue, string>>;
   readonly stateMachineArns: Readonly<Record<StateMachineName, string>>;
 }
 
@@ -53,7 +59,14 @@ export function createPayrollBackend(options: PayrollBackendOptions): PayrollBac
   const sqs = instrument(new SQSClient({ useQueueUrlAsEndpoint: false }));
   const sfn = instrument(new SFNClient({}));
   const { config } = options;
-  const ports = createSagaPorts({ dynamodb, sqs, tableName: config.dataTable, queueNames: config.queues });
+  const queueUrl = queueUrlLookup(sqs);
+  const ports = createSagaPorts({
+    dynamodb,
+    sqs,
+    tableName: config.dataTable,
+    queueNames: config.queues,
+    queueUrl,
+  });
   const idempotency: IdempotencyOptions = {
     client: dynamodb,
     tableName: config.idempotencyTable,
@@ -83,6 +96,16 @@ export function createPayrollBackend(options: PayrollBackendOptions): PayrollBac
           tableName: config.idempotencyTable,
           kind: 'StartRun',
         }),
+      }),
+      ...createPaydayHandlers({ ports, executions }),
+      [FunctionName.RedriveDeadLetters]: createDeadLetterRedriveHandler({
+        dlq: new SqsDeadLetters({
+          sqs,
+          queueUrl,
+          names: { queues: config.queues, dlqs: config.dlqs },
+        }),
+        failures,
+        now,
       }),
     },
   };

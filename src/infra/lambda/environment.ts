@@ -21,6 +21,8 @@ const upper = (kebab: string) => kebab.toUpperCase().replaceAll('-', '_');
 
 /** `PAYROLL_OPS_QUEUE_BANK_GATEWAY`: the SQS name behind an outbox queue. */
 export const queueVariable = (queue: OutboxQueue): string => `PAYROLL_OPS_QUEUE_${upper(queue)}`;
+/** `PAYROLL_OPS_DLQ_BANK_GATEWAY`: the SQS name of an outbox queue's dead-letter queue. */
+export const deadLetterQueueVariable = (queue: OutboxQueue): string => `PAYROLL_OPS_DLQ_${upper(queue)}`;
 /** `PAYROLL_OPS_STATE_MACHINE_PAY_RUN`: a state machine's ARN. */
 export const stateMachineVariable = (machine: StateMachineName): string =>
   `PAYROLL_OPS_STATE_MACHINE_${upper(machine)}`;
@@ -44,6 +46,9 @@ export function lambdaEnvironment(
     [LambdaEnv.ArtifactsBucket]: artifactsBucket,
     ...Object.fromEntries(
       Object.values(OutboxQueue).map((queue) => [queueVariable(queue), config.queues[queue]]),
+    ),
+    ...Object.fromEntries(
+      Object.values(OutboxQueue).map((queue) => [deadLetterQueueVariable(queue), config.dlqs[queue]]),
     ),
     ...Object.fromEntries(
       Object.values(StateMachineName).map((machine) => [
@@ -78,6 +83,9 @@ export function readLambdaEnvironment(env: Readonly<Record<string, string | unde
       queues: Object.fromEntries(
         Object.values(OutboxQueue).map((queue) => [queue, required(queueVariable(queue))]),
       ) as BackendConfig['queues'],
+      dlqs: Object.fromEntries(
+        Object.values(OutboxQueue).map((queue) => [queue, required(deadLetterQueueVariable(queue))]),
+      ) as BackendConfig['dlqs'],
       stateMachineArns: Object.fromEntries(
         Object.values(StateMachineName).map((machine) => [machine, required(stateMachineVariable(machine))]),
       ) as BackendConfig['stateMachineArns'],

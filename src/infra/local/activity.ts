@@ -1,7 +1,9 @@
 /**
  * Tells the idle-shutdown timer whether anyone still needs the host: client requests to any
- * endpoint, batches in flight, scheduled invocations. The host's own traffic (its pollers' long
- * polls) carries INTERNAL_USER_AGENT and does not count, or the host would never be idle.
+ * endpoint, batches in flight. The host's own traffic (its pollers' long polls, its handlers'
+ * calls) carries INTERNAL_USER_AGENT and does not count, or the host would never be idle; nor do
+ * its schedules' firings, which only hold off a stop while they run — a schedule every 15 minutes
+ * would otherwise keep an on-demand host up forever.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
@@ -30,6 +32,17 @@ export class ActivityTracker {
       ended = true;
       this.busy--;
       this.lastActivity = Date.now();
+    };
+  }
+
+  /** Work the host does on its own: no stop while it runs, but no one is waiting for it either. */
+  hold(): () => void {
+    this.busy++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.busy--;
     };
   }
 

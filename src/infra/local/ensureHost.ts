@@ -31,6 +31,8 @@ export interface SpawnOptions {
   /** 0 disables idle shutdown (a host started by `local start --detach`). */
   readonly idleShutdownMs?: number;
   readonly mode?: HostMode;
+  /** Schedule name → fire every this many seconds instead of its expression (tests). */
+  readonly scheduleEverySeconds?: Readonly<Record<string, number>>;
 }
 
 export interface EnsureOptions extends SpawnOptions {
@@ -70,6 +72,10 @@ export function spawnDetachedHost(home: string, options: SpawnOptions = {}): Chi
         options.mode ?? HostMode.OnDemand,
         ...(idle > 0 ? ['--idle-ms', String(idle)] : []),
         ...(options.app ? ['--app', options.app] : []),
+        ...Object.entries(options.scheduleEverySeconds ?? {}).flatMap(([name, seconds]) => [
+          '--schedule-every',
+          `${name}=${seconds}`,
+        ]),
       ],
       { detached: true, stdio: ['ignore', logFd, logFd] },
     );

@@ -50,6 +50,8 @@ export interface HostOptions {
   readonly idleShutdownMs?: number;
   readonly mode?: HostMode;
   readonly log?: (line: string) => void;
+  /** Schedule name → fire every this many seconds instead of its expression (tests). */
+  readonly scheduleEverySeconds?: Readonly<Record<string, number>>;
 }
 
 export interface Recovered {
@@ -203,7 +205,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     );
     closers.push(() => internal.destroy());
 
-    const started = new HostRuntime({ sqs: internal.sqs, sfn: internal.sfn, activity, log });
+    const started = new HostRuntime({
+      sqs: internal.sqs,
+      sfn: internal.sfn,
+      activity,
+      log,
+      ...(options.scheduleEverySeconds ? { scheduleEverySeconds: options.scheduleEverySeconds } : {}),
+    });
     runtime = started;
     closers.push(() => started.stop());
     const applier = createStackApplier({

@@ -1,6 +1,6 @@
 /**
  * The process entry of a detached host: `node hostMain.js --home DIR [--app SPEC] [--idle-ms N]
- * [--mode on-demand|detached]`. Its stdout and stderr are the data folder's host.log; it stops on
+ * [--mode on-demand|detached] [--schedule-every NAME=SECONDS …]`. Its stdout and stderr are the data folder's host.log; it stops on
  * SIGTERM/SIGINT or, when started on demand, after a quiet period.
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +12,15 @@ import { usePrivateUmask } from './privateFolder.js';
 const log = (line: string) =>
   process.stdout.write(`${new Date().toISOString()} [host ${process.pid}] ${line}\n`);
 
+/** `NAME=SECONDS` pairs: schedules fired on a short interval (tests), ignored when malformed. */
+function parseScheduleEvery(pairs: readonly string[]): Record<string, number> | undefined {
+  const parsed = pairs
+    .map((pair) => pair.split('='))
+    .filter(([name, seconds]) => name && Number(seconds) > 0)
+    .map(([name, seconds]) => [name as string, Number(seconds)] as const);
+  return parsed.length > 0 ? Object.fromEntries(parsed) : undefined;
+}
+
 async function main(): Promise<number> {
   usePrivateUmask();
   const { values } = parseArgs({
@@ -20,6 +29,7 @@ async function main(): Promise<number> {
       app: { type: 'string' },
       'idle-ms': { type: 'string' },
       mode: { type: 'string', default: HostMode.OnDemand },
+      'schedule-every': { type: 'string', multiple: true },
     },
   });
   if (!values.home) {
@@ -28,6 +38,7 @@ async function main(): Promise<number> {
   }
   const idle = values['idle-ms'] === undefined ? undefined : Number(values['idle-ms']);
   const mode = values.mode === HostMode.Detached ? HostMode.Detached : HostMode.OnDemand;
+  const scheduleEverySeconds = parseScheduleEvery(values['schedule-every'] ?? []);
   let host: Awaited<ReturnType<typeof startHost>>;
   // Until the host runs, anything thrown from a callback is a failure to start, said in one line.
   const failedToStart = (error: unknown) => {
@@ -42,6 +53,7 @@ async function main(): Promise<number> {
       ...(idle !== undefined && Number.isFinite(idle) && idle > 0 ? { idleShutdownMs: idle } : {}),
       mode,
       log,
+      ...(scheduleEverySeconds ? { scheduleEverySeconds } : {}),
     });
   } catch (error) {
     // One line: the CLI that started this host repeats it to the operator.

@@ -25,6 +25,8 @@ export interface RuntimeDeps {
   readonly sfn: SFNClient;
   readonly activity: ActivityTracker;
   readonly log: (line: string) => void;
+  /** Schedule name → fire every this many seconds instead of its expression (tests). */
+  readonly scheduleEverySeconds?: Readonly<Record<string, number>>;
 }
 
 /** The functions of a plan with their handlers, made before anything changes (a bad one refuses the plan). */
@@ -75,6 +77,7 @@ export class HostRuntime {
         plan.schedules.filter((schedule) => schedule.enabled),
         {
           ...this.deps,
+          ...(this.deps.scheduleEverySeconds ? { everySeconds: this.deps.scheduleEverySeconds } : {}),
           invoke: this.invoke,
           // As EventBridge Scheduler does: a generated execution name, the target's input.
           startExecution: async (stateMachineArn, input) => {

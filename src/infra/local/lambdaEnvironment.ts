@@ -5,6 +5,7 @@
  * on AWS, with the same code.
  */
 import { LOCAL_REGION } from '../aws/clients.js';
+import { INTERNAL_USER_AGENT } from './activity.js';
 import type { LocalCredentials } from './credentials.js';
 import type { HostEndpoints } from './hostRecord.js';
 
@@ -21,6 +22,9 @@ export function setLambdaEnvironment(
   env.AWS_DEFAULT_REGION = LOCAL_REGION;
   env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
   env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
+  // The handlers' own calls are the host's traffic: what they do for someone is counted where it
+  // starts (an execution, a batch, an API request), so a scheduled firing does not keep it up.
+  env.AWS_SDK_UA_APP_ID = INTERNAL_USER_AGENT;
   delete env.AWS_SESSION_TOKEN;
   delete env.AWS_PROFILE;
 }

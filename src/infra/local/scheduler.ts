@@ -1,11 +1,13 @@
 /**
  * EventBridge Scheduler, locally: each schedule invokes its function with its payload, or starts
- * an execution of its state machine with its input, on a cron (croner) while the host runs. Schedules do not fire while no host runs, and missed firings are
- * not caught up: use `payroll-ops local start` for a host that stays up.
+ * an execution of its state machine with its input — `<aws.scheduler.scheduled-time>` filled in as
+ * Scheduler fills it — on a cron (croner) while the host runs. Schedules do not fire while no host
+ * runs, and missed firings are not caught up: use `payroll-ops local start` for a host that stays
+ * up. A firing holds off an idle stop while it runs but does not count as someone needing the host.
  */
 import { Cron } from 'croner';
 import { BadInputError, describeError } from '../../core/errors.js';
-import type { ScheduleSpec, ScheduleTarget } from '../resources.js';
+import { SCHEDULED_TIME, type ScheduleSpec, type ScheduleTarget } from '../resources.js';
 import type { ActivityTracker } from './activity.js';
 import type { LambdaInvoker } from './lambdaRuntime.js';
 
@@ -48,14 +50,22 @@ export function cronPattern(expression: string): { pattern: string; interval?: n
   );
 }
 
-function cronFor(expression: string, run?: () => Promise<void>, timezone = 'UTC'): Cron {
-  const { pattern, interval } = cronPattern(expression);
+/** A schedule's timing: its expression, or (tests) a fixed interval in seconds instead. */
+type Timing = string | { readonly everySeconds: number };
+
+function cronFor(timing: Timing, run?: () => Promise<void>, timezone = 'UTC'): Cron {
+  const { pattern, interval } =
+    typeof timing === 'string'
+      ? cronPattern(timing)
+      : { pattern: '* * * * * *', interval: Math.max(1, Math.round(timing.everySeconds)) };
   const options = {
     timezone,
     mode: interval === undefined ? ('7-part' as const) : ('6-part' as const),
     alternativeWeekdays: interval === undefined,
     protect: true,
-    ...(interval === undefined ? {} : { interval }),
+    // A rate fires one interval after the host starts, not at once: a restarted host must not
+    // redrive its dead letters (say) the moment it comes up.
+    ...(interval === undefined ? {} : { interval, startAt: new Date(Date.now() + interval * 1000) }),
   };
   return run ? new Cron(pattern, options, run) : new Cron(pattern, { ...options, paused: true });
 }
@@ -73,6 +83,16 @@ export function nextFirings(expression: string, count: number, from = new Date()
 /** Starts an execution as EventBridge Scheduler does: a generated name, the target's input. */
 export type StartExecution = (stateMachineArn: string, input: string) => Promise<void>;
 
+/** The time of a firing as Scheduler writes it: ISO 8601 in UTC, to the second. */
+export function scheduledTime(at: Date): string {
+  return `${at.toISOString().slice(0, 19)}Z`;
+}
+
+/** The execution input with every SCHEDULED_TIME keyword replaced by the firing's time. */
+export function fillScheduledTime(input: string, at: Date): string {
+  return input.replaceAll(SCHEDULED_TIME, scheduledTime(at));
+}
+
 const describeTarget = (target: ScheduleTarget) =>
   target.kind === 'lambda' ? target.functionName : `an execution of ${target.stateMachineArn}`;
 
@@ -83,6 +103,8 @@ export function startScheduler(
     readonly startExecution: StartExecution;
     readonly activity: ActivityTracker;
     readonly log: (line: string) => void;
+    /** Schedule name → a fixed interval in seconds replacing its expression (tests: no 15-minute waits). */
+    readonly everySeconds?: Readonly<Record<string, number>>;
   },
 ): Scheduler {
   const fire = (target: ScheduleTarget): Promise<unknown> => {
@@ -90,14 +112,15 @@ export function startScheduler(
       case 'lambda':
         return deps.invoke(target.functionName, target.payload);
       case 'state-machine':
-        return deps.startExecution(target.stateMachineArn, target.input);
+        return deps.startExecution(target.stateMachineArn, fillScheduledTime(target.input, new Date()));
     }
   };
   const jobs = schedules.map((schedule) => {
+    const every = deps.everySeconds?.[schedule.name];
     const job = cronFor(
-      schedule.expression,
+      every === undefined ? schedule.expression : { everySeconds: every },
       async () => {
-        const done = deps.activity.begin();
+        const done = deps.activity.hold();
         const what = describeTarget(schedule.target);
         try {
           await fire(schedule.target);

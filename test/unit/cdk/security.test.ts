@@ -92,17 +92,63 @@ describe('least privilege', () => {
     expect(rollback.filter((action) => action.startsWith('states:'))).toEqual([]);
   });
 
-  it('lets only the off-cycle API start pay runs, and only pay runs', () => {
+  it('lets only the off-cycle API and the scheduled start start pay runs, only pay runs, and read back only those', () => {
     const starters = spec.functions.filter((fn) =>
       grantsOf(roleOfFunction(fn.handler)).some((s) => actionsOf(s).some((a) => a.startsWith('states:'))),
     );
-    expect(starters.map((fn) => fn.handler)).toEqual([FunctionName.OffCycleApi]);
-    const start = grantsOf(roleOfFunction(FunctionName.OffCycleApi)).find((s) =>
-      actionsOf(s).includes('states:StartExecution'),
+    expect(starters.map((fn) => fn.handler).sort()).toEqual(
+      [FunctionName.OffCycleApi, FunctionName.StartScheduledRun].sort(),
     );
+    for (const starter of starters) {
+      const grants = grantsOf(roleOfFunction(starter.handler));
+      const states = grants.filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
+      expect(states.flatMap(actionsOf).sort()).toEqual(['states:DescribeExecution', 'states:StartExecution']);
+      const start = states.find((s) => actionsOf(s).includes('states:StartExecution'));
+      expect(resourcesOf(start!)).toEqual([
+        `arn:aws:states:eu-west-1:123456789012:stateMachine:${STACK}-pay-run`,
+      ]);
+      const describe = states.find((s) => actionsOf(s).includes('states:DescribeExecution'));
+      expect(resourcesOf(describe!)).toEqual([
+        `arn:aws:states:eu-west-1:123456789012:execution:${STACK}-pay-run:*`,
+      ]);
+    }
+  });
+
+  it('lets the payday machine invoke its three functions and start only its own Map children', () => {
+    const payday = grantsOf(roleOfMachine('payday'));
+    const start = payday.find((s) => actionsOf(s).includes('states:StartExecution'));
     expect(resourcesOf(start!)).toEqual([
-      `arn:aws:states:eu-west-1:123456789012:stateMachine:${STACK}-pay-run`,
+      `arn:aws:states:eu-west-1:123456789012:stateMachine:${STACK}-payday`,
     ]);
+    const children = payday.find((s) => actionsOf(s).includes('states:RedriveExecution'));
+    expect(resourcesOf(children!)).toEqual([
+      `arn:aws:states:eu-west-1:123456789012:execution:${STACK}-payday/*`,
+    ]);
+    const invoked = payday
+      .filter((s) => actionsOf(s).includes('lambda:InvokeFunction'))
+      .flatMap(resourcesOf)
+      .map(referencedId)
+      .sort();
+    expect(invoked).toEqual(
+      [FunctionName.PlanPayday, FunctionName.StartScheduledRun, FunctionName.ReportPayday]
+        .map((fn) => synth.idOf('AWS::Lambda::Function', 'FunctionName', `${STACK}-${fn}`))
+        .sort(),
+    );
+  });
+
+  it('lets only the scheduled redrive consume the DLQs, and it sends only to their source queues', () => {
+    const dlqIds = spec.queues.map((queue) => synth.idOf('AWS::SQS::Queue', 'QueueName', queue.dlq.name));
+    const consumers = spec.functions.filter((fn) =>
+      grantsOf(roleOfFunction(fn.handler)).some(
+        (s) =>
+          actionsOf(s).includes('sqs:DeleteMessage') &&
+          resourcesOf(s).some((r) => dlqIds.includes(referencedId(r) ?? '')),
+      ),
+    );
+    expect(consumers.map((fn) => fn.handler)).toEqual([FunctionName.RedriveDeadLetters]);
+    const redrive = grantsOf(roleOfFunction(FunctionName.RedriveDeadLetters));
+    const receive = redrive.filter((s) => actionsOf(s).includes('sqs:ReceiveMessage'));
+    expect(receive.flatMap(resourcesOf).map(referencedId).sort()).toEqual([...dlqIds].sort());
   });
 
   it('lets only the bank gateway write artifacts, with PutObject under its two prefixes', () => {

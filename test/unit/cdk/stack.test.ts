@@ -9,7 +9,15 @@ import { payRunDefinition, rollbackDefinition } from '../../../src/core/saga/def
 import { FunctionName, functionArnVariable } from '../../../src/core/saga/functions.js';
 import { backendSpec, definitionHash, OutputKey, TargetKind } from '../../../src/infra/backendSpec.js';
 import { LambdaEnv } from '../../../src/infra/lambda/environment.js';
-import { referencedId, type Synthesized, synthesize } from './support.js';
+import {
+  actionsOf,
+  type Resource,
+  referencedId,
+  resourcesOf,
+  type Synthesized,
+  statementsOf,
+  synthesize,
+} from './support.js';
 
 const STACK = 'payroll-ops-test';
 const spec = backendSpec({ stackName: STACK, target: TargetKind.Aws });
@@ -233,27 +241,35 @@ describe('state machines', () => {
 });
 
 describe('schedules', () => {
-  it('declares each schedule of the specification as an EventBridge Scheduler schedule invoking its function', () => {
-    const withSchedule = {
-      ...spec,
-      schedules: [
-        {
-          logicalId: 'DlqRedriveSchedule',
-          name: `${STACK}-dlq-redrive`,
-          expression: 'rate(15 minutes)',
-          handler: FunctionName.PayslipDelivery,
-          payload: { redrive: true },
-        },
-      ],
-    };
-    const scheduled = synthesize({ stackName: STACK, spec: withSchedule });
-    const fnId = scheduled.idOf('AWS::Lambda::Function', 'FunctionName', `${STACK}-payslip-delivery`);
-    scheduled.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+  it('starts the payday machine daily with the scheduled time as asOf, through a role that may start only it', () => {
+    const machineId = synth.idOf('AWS::StepFunctions::StateMachine', 'StateMachineName', `${STACK}-payday`);
+    const [[, schedule]] = synth
+      .ofType('AWS::Scheduler::Schedule')
+      .filter(([, s]) => s.Properties.Name === `${STACK}-daily-payday`) as [[string, Resource]];
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      State: 'ENABLED',
+      Target: {
+        Arn: { Ref: machineId },
+        Input: JSON.stringify({ asOf: '<aws.scheduler.scheduled-time>' }),
+      },
+    });
+    const roleId = referencedId((schedule.Properties.Target as { RoleArn: unknown }).RoleArn)!;
+    const grants = statementsOf(synth)
+      .filter(({ roles }) => roles.includes(roleId))
+      .map(({ statement }) => statement);
+    expect(grants.flatMap(actionsOf)).toEqual(['states:StartExecution']);
+    expect(grants.flatMap(resourcesOf)).toEqual([{ Ref: machineId }]);
+  });
+
+  it('invokes the DLQ redrive function every 15 minutes', () => {
+    const fnId = synth.idOf('AWS::Lambda::Function', 'FunctionName', `${STACK}-redrive-dead-letters`);
+    synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Name: `${STACK}-dlq-redrive`,
       ScheduleExpression: 'rate(15 minutes)',
-      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, Input: '{"redrive":true}' }),
+      Target: Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, Input: '{}' }),
     });
-    expect(synth.ofType('AWS::Scheduler::Schedule')).toEqual([]);
+    expect(synth.ofType('AWS::Scheduler::Schedule')).toHaveLength(spec.schedules.length);
   });
 });
 

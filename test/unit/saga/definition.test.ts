@@ -1,6 +1,6 @@
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { payRunDefinition, rollbackDefinition } from '../../../src/core/saga/definition.js';
+import { paydayDefinition, payRunDefinition, rollbackDefinition } from '../../../src/core/saga/definition.js';
 import {
   DefinitionSetting,
   FunctionName,
@@ -32,7 +32,7 @@ function follow(states: States, start: string): string[] {
 
 describe('pay-run state machine definition', () => {
   it('is valid Amazon States Language', async () => {
-    for (const definition of [payRunDefinition, rollbackDefinition]) {
+    for (const definition of [payRunDefinition, rollbackDefinition, paydayDefinition]) {
       // asl-validator annotates what it is given; validate a copy so the shared definition stays as deployed.
       const { isValid, errorsText } = await aslValidator(structuredClone(definition) as never);
       expect(isValid, errorsText('\n')).toBe(true);
@@ -40,7 +40,7 @@ describe('pay-run state machine definition', () => {
   });
 
   it('uses no feature the embedded stack cannot run the same way', () => {
-    const text = JSON.stringify([payRunDefinition, rollbackDefinition]);
+    const text = JSON.stringify([payRunDefinition, rollbackDefinition, paydayDefinition]);
     for (const forbidden of ['JSONata', 'QueryLanguage', '"Assign"', 'ItemReader', 'waitForTaskToken']) {
       expect(text).not.toContain(forbidden);
     }
@@ -93,7 +93,7 @@ describe('placeholders filled in per target', () => {
   };
 
   it('names every function by a placeholder, never by a physical name', () => {
-    for (const definition of [payRunDefinition, rollbackDefinition]) {
+    for (const definition of [payRunDefinition, rollbackDefinition, paydayDefinition]) {
       const names = taskFunctions(definition);
       expect(names.length).toBeGreaterThan(0);
       for (const name of names) expect(name).toMatch(/^\$\{[A-Z][A-Za-z]+FunctionArn\}$/);
@@ -110,5 +110,48 @@ describe('placeholders filled in per target', () => {
     );
     expect(states[StepName.CalculatePay]).toHaveProperty('MaxConcurrencyPath');
     expect(states[StepName.CalculatePay]).not.toHaveProperty('MaxConcurrency');
+  });
+});
+
+describe('payday state machine definition', () => {
+  const states = paydayDefinition.States as States;
+
+  it('plans, fans out over the due employers, and reports', () => {
+    expect(follow(states, paydayDefinition.StartAt)).toEqual(['PlanPayday', 'StartDueRuns', 'ReportPayday']);
+    expect(states.ReportPayday).toMatchObject({ End: true, OutputPath: '$.value' });
+  });
+
+  it('starts each employer in a distributed Map of EXPRESS children fed by ItemsPath (no ItemReader)', () => {
+    const map = states.StartDueRuns as {
+      ItemsPath: string;
+      ItemProcessor: { ProcessorConfig: unknown; States: States; StartAt: string };
+    };
+    expect(map).toMatchObject({ Type: 'Map', ItemsPath: '$.plan.value.due', ResultPath: '$.results' });
+    expect(map).not.toHaveProperty('ItemReader');
+    expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' });
+    const start = map.ItemProcessor.States[map.ItemProcessor.StartAt] as Record<string, unknown>;
+    expect(JSON.stringify(start)).toContain(functionArnPlaceholder(FunctionName.StartScheduledRun));
+  });
+
+  it("catches one employer's failure inside its iteration as { employerId, error, cause }", () => {
+    const { States: inner } = (states.StartDueRuns as { ItemProcessor: { States: States } }).ItemProcessor;
+    const start = inner.StartRegularRun as {
+      Catch: { ErrorEquals: string[]; Next: string }[];
+      Retry: { ErrorEquals: string[] }[];
+    };
+    expect(start.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'StartFailed' }),
+    ]);
+    expect(inner.StartFailed).toMatchObject({
+      Type: 'Pass',
+      End: true,
+      Parameters: {
+        'employerId.$': '$.employerId',
+        'error.$': '$.failure.Error',
+        'cause.$': '$.failure.Cause',
+      },
+    });
+    // A start is retried on transient errors only: a refused start is reported, not repeated.
+    expect(start.Retry.flatMap((r) => r.ErrorEquals)).not.toContain('States.ALL');
   });
 });
