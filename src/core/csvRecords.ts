@@ -8,6 +8,7 @@ import { CsvError, type InfoRecord, parse } from 'csv-parse/sync';
 import { BadInputError } from './errors.js';
 import { AmountLimits } from './limits.js';
 import { type Cents, formatCents, parseCents } from './money.js';
+import { shownInput } from './shownInput.js';
 
 export interface CsvColumns<K extends string> {
   readonly required: readonly K[];
@@ -55,6 +56,11 @@ export class CsvCells<K extends string> {
     return value === undefined ? '' : value.trim();
   }
 
+  /** The cell as an error message shows it: printable, and cut when long (shownInput). */
+  shown(column: K): string {
+    return shownInput(this.text(column));
+  }
+
   /**
    * A non-negative decimal with at most two places, as hundredths, at most `max`; undefined when
    * not given. The caps keep every total exact (src/core/limits.ts).
@@ -64,7 +70,11 @@ export class CsvCells<K extends string> {
     if (text === '') return undefined;
     const value = parseCents(text);
     if (value === undefined) {
-      throw this.error(column, hundredthsProblem(text, what), what === 'amount' ? 'BAD_AMOUNT' : 'BAD_HOURS');
+      throw this.error(
+        column,
+        hundredthsProblem(text, shownInput(text), what),
+        what === 'amount' ? 'BAD_AMOUNT' : 'BAD_HOURS',
+      );
     }
     if (value > max) {
       throw this.error(
@@ -85,7 +95,7 @@ export class CsvCells<K extends string> {
     const text = this.text(column);
     if ((allowed as readonly string[]).includes(text)) return text as T;
     if (text === '') throw this.error(column, `empty; give ${label}: ${orList(allowed)}.`, 'MISSING_VALUE');
-    throw this.error(column, `${text} is not ${label}; use ${orList(allowed)}.`, 'BAD_VALUE');
+    throw this.error(column, `${this.shown(column)} is not ${label}; use ${orList(allowed)}.`, 'BAD_VALUE');
   }
 
   /** The one-line error for this row and column: `file row N, column C: problem`. */
@@ -176,13 +186,19 @@ function headerIndex<K extends string>(
       throw cellError(
         file,
         1,
-        raw,
+        shownInput(raw),
         `unknown column; remove it or rename it to one of: ${known.join(', ')}.`,
         'UNKNOWN_COLUMN',
       );
     }
     if (index[name as K] >= 0) {
-      throw cellError(file, 1, raw, 'appears twice in the header; keep one of them.', 'DUPLICATE_COLUMN');
+      throw cellError(
+        file,
+        1,
+        shownInput(raw),
+        'appears twice in the header; keep one of them.',
+        'DUPLICATE_COLUMN',
+      );
     }
     index[name as K] = at;
   });
@@ -225,10 +241,11 @@ function malformed(error: CsvError, file: string, header: readonly string[]): Ba
     case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_CLOSING_QUOTE': {
       const at = typeof error.column === 'number' ? error.column : -1;
+      const column = header[at];
       return cellError(
         file,
         row,
-        header[at]?.trim(),
+        column === undefined ? undefined : shownInput(column.trim()),
         'a stray double quote; quote the whole value and double any quote inside it ("").',
         'MALFORMED_ROW',
       );
@@ -238,18 +255,19 @@ function malformed(error: CsvError, file: string, header: readonly string[]): Ba
         file,
         row,
         undefined,
-        `not valid CSV (${error.message}); fix the row.`,
+        `not valid CSV (${shownInput(error.message, 200)}); fix the row.`,
         'MALFORMED_ROW',
       );
   }
 }
 
-function hundredthsProblem(text: string, what: 'amount' | 'hours'): string {
+/** Why `text` is not a decimal; `shown` is the text as the message shows it. */
+function hundredthsProblem(text: string, shown: string, what: 'amount' | 'hours'): string {
   const unit = what === 'amount' ? 'amounts' : 'hours';
-  if (/^-\s*\d+(\.\d*)?$/.test(text)) return `${text} is negative; ${unit} must be 0 or more.`;
-  if (/^\d+\.\d{3,}$/.test(text)) return `${text} has more than two decimal places; round it to two.`;
+  if (/^-\s*\d+(\.\d*)?$/.test(text)) return `${shown} is negative; ${unit} must be 0 or more.`;
+  if (/^\d+\.\d{3,}$/.test(text)) return `${shown} has more than two decimal places; round it to two.`;
   const example = what === 'amount' ? '1234.56' : '37.5';
-  return `${text} is not ${what === 'amount' ? 'an amount' : 'a number of hours'}; write a plain decimal with at most two places, e.g. ${example}.`;
+  return `${shown} is not ${what === 'amount' ? 'an amount' : 'a number of hours'}; write a plain decimal with at most two places, e.g. ${example}.`;
 }
 
 function orList(values: readonly string[]): string {

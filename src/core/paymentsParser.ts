@@ -46,16 +46,16 @@ export function parsePayments(
         'employee_id',
         employeeId === ''
           ? 'empty; give the employee id of the person paid.'
-          : `${employeeId} is not an employee id; use ${EMPLOYEE_ID_RULE}.`,
+          : `${cells.shown('employee_id')} is not an employee id; use ${EMPLOYEE_ID_RULE}.`,
         employeeId === '' ? 'MISSING_VALUE' : 'BAD_VALUE',
       );
     }
     if (isOverlongDecimal(cells.text('amount'))) {
-      throw cells.error('amount', overLimitProblem(cells.text('amount')), 'AMOUNT_TOO_LARGE');
+      throw cells.error('amount', overLimitProblem(cells.shown('amount')), 'AMOUNT_TOO_LARGE');
     }
     if (cells.text('amount').startsWith('-')) {
       // ACH credits only: an overpayment is recovered outside the run, never by a negative row.
-      throw cells.error('amount', `${cells.text('amount')} is negative; ${NEGATIVE_FIX}`, 'BAD_AMOUNT');
+      throw cells.error('amount', `${cells.shown('amount')} is negative; ${NEGATIVE_FIX}`, 'BAD_AMOUNT');
     }
     // Parsed without the generic cap: a payment over its own cap gets the message that says so.
     const amount = cells.amount('amount', Number.MAX_SAFE_INTEGER);

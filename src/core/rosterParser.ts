@@ -132,11 +132,9 @@ function employeeIdFrom(cells: CsvCells<RosterColumn>): string {
     throw cells.error('employee_id', 'empty; give every employee an id.', 'MISSING_VALUE');
   if (employeeId.length > Limits.maxEmployeeIdLength || !ID_PATTERN.test(employeeId)) {
     // A huge or odd cell is not echoed whole: the message stays one readable line.
-    const shown =
-      employeeId.length > 40 ? `${employeeId.slice(0, 40)}… (${employeeId.length} characters)` : employeeId;
     throw cells.error(
       'employee_id',
-      `${shown} is not an id; use 1 to ${Limits.maxEmployeeIdLength} letters, digits, '_' or '-', e.g. E00042.`,
+      `${cells.shown('employee_id')} is not an id; use 1 to ${Limits.maxEmployeeIdLength} letters, digits, '_' or '-', e.g. E00042.`,
       'BAD_VALUE',
     );
   }
@@ -175,7 +173,7 @@ function employeeFrom(cells: CsvCells<RosterColumn>, defaultTaxYear: number): Em
   if (percent > FULL_PERCENT) {
     throw cells.error(
       'pretax_401k_percent',
-      `${cells.text('pretax_401k_percent')} is over 100; give the percent of gross, e.g. 5 or 7.5.`,
+      `${cells.shown('pretax_401k_percent')} is over 100; give the percent of gross, e.g. 5 or 7.5.`,
       'BAD_VALUE',
     );
   }
@@ -219,7 +217,7 @@ function routingFrom(cells: CsvCells<RosterColumn>): string {
   else if (/^\d{8}$/.test(routing) && validateRouting(`0${routing}`)) {
     problem = `${routing} has 8 digits (a spreadsheet may have dropped a leading zero); write it as 0${routing}.`;
   } else if (!/^\d{9}$/.test(routing))
-    problem = `${routing} is not 9 digits; give the 9-digit ABA routing number.`;
+    problem = `${cells.shown('bank_routing')} is not 9 digits; give the 9-digit ABA routing number.`;
   else if (!hasAssignedPrefix(routing))
     problem = `${routing} starts with ${routing.slice(0, 2)}, which no bank's routing number does (01–12, 21–32, 61–72 or 80); correct the routing number.`;
   else problem = `${routing} fails the ABA check digit; correct the routing number.`;
@@ -269,7 +267,7 @@ function booleanFrom(cells: CsvCells<RosterColumn>, column: RosterColumn): boole
   if (TRUE_WORDS.has(text)) return true;
   throw cells.error(
     column,
-    `${cells.text(column)} is not true or false; write true when the W-4 Step 2 box is checked, false (or nothing) otherwise.`,
+    `${cells.shown(column)} is not true or false; write true when the W-4 Step 2 box is checked, false (or nothing) otherwise.`,
     'BAD_VALUE',
   );
 }
@@ -290,7 +288,7 @@ function taxYearFrom(cells: CsvCells<RosterColumn>, defaultTaxYear: number): num
   if (!(year >= EARLIEST_TAX_YEAR && year <= LATEST_TAX_YEAR)) {
     throw cells.error(
       'ytd_tax_year',
-      `${text} is not a tax year; give the four-digit year the opening balances belong to, e.g. ${defaultTaxYear}.`,
+      `${cells.shown('ytd_tax_year')} is not a tax year; give the four-digit year the opening balances belong to, e.g. ${defaultTaxYear}.`,
       'BAD_VALUE',
     );
   }

@@ -13,6 +13,7 @@ import type { PaySchedule } from '../paySchedule.js';
 import type { IsoDate } from '../period.js';
 import { parsePeriod } from '../periodParser.js';
 import type { ScheduleStore } from '../ports.js';
+import { shownInput } from '../shownInput.js';
 
 /** Why an employer's run was not started: the plan's reasons, and the fan-out's own. */
 export const PaydaySkipReason = {
@@ -53,7 +54,7 @@ export function paydayDate(asOf: unknown): IsoDate {
   if (!isIsoDate(date) || (rest !== '' && !rest.startsWith('T'))) {
     throw new BadInputError(
       'AS_OF_INVALID',
-      `--as-of ${String(asOf)}: not a date; give it as YYYY-MM-DD (or an ISO timestamp, whose date is used).`,
+      `--as-of ${shownInput(String(asOf))}: not a date; give it as YYYY-MM-DD (or an ISO timestamp, whose date is used).`,
       { details: { flag: '--as-of' } },
     );
   }
