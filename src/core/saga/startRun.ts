@@ -76,8 +76,9 @@ export class RunExistsError extends OperationFailedError {
 /** A regular run refused because its days overlap a period of the same frequency paid under another id. */
 export class PeriodOverlapsError extends OperationFailedError {
   constructor(period: PayPeriod, paid: RunRecord) {
-    const from = period.start > paid.period.start ? period.start : paid.period.start;
-    const to = period.end < paid.period.end ? period.end : paid.period.end;
+    // ISO dates sort as text: the later start and the earlier end bound the shared days.
+    const from = [period.start, paid.period.start].sort()[1];
+    const to = [period.end, paid.period.end].sort()[0];
     super(
       'PERIOD_OVERLAPS',
       `Period ${period.id} overlaps ${paid.period.id}, paid by regular run ${paid.runId} (${paid.status}): the days ${from} to ${to} would be paid twice. Pay the period after it (${periodAfter(paid.period).id}), or roll that run back first.`,
