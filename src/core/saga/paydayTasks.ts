@@ -6,7 +6,13 @@
  */
 import { isIsoDate } from '../bankingDays.js';
 import { BadInputError } from '../errors.js';
-import { type LastPaid, type LastPaidPorts, lastPaidBySchedule, lastPaidPeriodIds } from '../lastPaid.js';
+import {
+  type LastPaid,
+  type LastPaidPorts,
+  lastPaidBySchedule,
+  lastPaidPeriodIds,
+  owedPeriodIds,
+} from '../lastPaid.js';
 import { scheduledRun } from '../payCalendar.js';
 import { planPayday, type SkippedEmployer, SkipReason } from '../payday.js';
 import type { PaySchedule } from '../paySchedule.js';
@@ -96,7 +102,7 @@ export async function planPaydayTask(
   const asOf = paydayDate(input.asOf);
   const schedules = await ports.schedules.list();
   const lastPaid = await lastPaidBySchedule(ports, schedules);
-  const plan = planPayday(schedules, lastPaidPeriodIds(lastPaid), asOf);
+  const plan = planPayday(schedules, lastPaidPeriodIds(lastPaid), asOf, owedPeriodIds(lastPaid));
   const scheduleOf = new Map(schedules.map((schedule) => [schedule.employerId, schedule]));
   return {
     asOf,
