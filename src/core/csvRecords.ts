@@ -26,6 +26,8 @@ export class CsvCells<K extends string> {
     readonly file: string,
     private readonly index: Readonly<Record<K, number>>,
     private readonly text_: string,
+    /** Records parsed (header included), when parsing stopped early; row numbers stop there too. */
+    private readonly records_?: number,
   ) {}
 
   /** @internal Points the reader at the next record; one reader serves every row. */
@@ -44,7 +46,7 @@ export class CsvCells<K extends string> {
    * tracking line numbers on every record would cost more than the rest of the validation.
    */
   rowOf(record: number): number {
-    this.rowNumbers ??= recordRowNumbers(this.text_);
+    this.rowNumbers ??= recordRowNumbers(this.text_, this.records_);
     return this.rowNumbers[record] ?? record + 1;
   }
 
@@ -117,17 +119,21 @@ export function cellError(
 
 /**
  * Parses `text` and converts each data row with `convert`. Blank lines are skipped but still
- * counted, so row numbers match what an editor shows.
+ * counted, so row numbers match what an editor shows. With `maxRows`, parsing stops after the
+ * first data row past it (which `convert` refuses): a file far over the limit is not parsed whole.
  */
 export function parseCsvRecords<K extends string, T>(
   text: string,
   file: string,
   columns: CsvColumns<K>,
   convert: (cells: CsvCells<K>) => T,
+  options: { readonly maxRows?: number } = {},
 ): T[] {
   let records: string[][];
+  // The header, the rows allowed, and the one row over them.
+  const to = options.maxRows === undefined ? undefined : options.maxRows + 2;
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true });
+    records = parse(text, { bom: true, skip_empty_lines: true, ...(to !== undefined ? { to } : {}) });
   } catch (error) {
     if (error instanceof CsvError) throw malformed(error, file, headerOf(text));
     throw error;
@@ -140,7 +146,7 @@ export function parseCsvRecords<K extends string, T>(
       { details: { file } },
     );
   }
-  const reader = new CsvCells(file, headerIndex(header, file, columns), text);
+  const reader = new CsvCells(file, headerIndex(header, file, columns), text, to);
   const converted: T[] = [];
   for (let at = 1; at < records.length; at++) {
     reader.load(records[at]!, at);
@@ -160,11 +166,12 @@ function headerOf(text: string): readonly string[] {
 }
 
 /** The line each record ends on, by record index; only called on the way to an error message. */
-function recordRowNumbers(text: string): number[] {
+function recordRowNumbers(text: string, to?: number): number[] {
   const rows: number[] = [];
   parse(text, {
     bom: true,
     skip_empty_lines: true,
+    ...(to !== undefined ? { to } : {}),
     on_record: (record: string[], context: InfoRecord) => {
       rows.push(context.lines);
       return record;

@@ -104,26 +104,32 @@ const LATEST_TAX_YEAR = 2100;
 export function parseRoster(csvText: string, file: string, options: RosterOptions = {}): Employee[] {
   const defaultTaxYear = options.defaultTaxYear ?? new Date().getUTCFullYear();
   const firstRecordOf = new Map<string, number>();
-  return parseCsvRecords(csvText, file, ROSTER_COLUMNS, (cells) => {
-    if (cells.record > Limits.maxEmployees) {
-      throw cells.error(
-        undefined,
-        `more than ${Limits.maxEmployees.toLocaleString('en-US')} employees; split the roster by employer.`,
-        'ROSTER_TOO_LARGE',
-      );
-    }
-    const employee = employeeFrom(cells, defaultTaxYear);
-    const earlier = firstRecordOf.get(employee.employeeId);
-    if (earlier !== undefined) {
-      throw cells.error(
-        'employee_id',
-        `${employee.employeeId} is already on row ${cells.rowOf(earlier)}; give every employee a unique employee_id.`,
-        'DUPLICATE_EMPLOYEE',
-      );
-    }
-    firstRecordOf.set(employee.employeeId, cells.record);
-    return employee;
-  });
+  return parseCsvRecords(
+    csvText,
+    file,
+    ROSTER_COLUMNS,
+    (cells) => {
+      if (cells.record > Limits.maxEmployees) {
+        throw cells.error(
+          undefined,
+          `more than ${Limits.maxEmployees.toLocaleString('en-US')} employees; split the roster by employer.`,
+          'ROSTER_TOO_LARGE',
+        );
+      }
+      const employee = employeeFrom(cells, defaultTaxYear);
+      const earlier = firstRecordOf.get(employee.employeeId);
+      if (earlier !== undefined) {
+        throw cells.error(
+          'employee_id',
+          `${employee.employeeId} is already on row ${cells.rowOf(earlier)}; give every employee a unique employee_id.`,
+          'DUPLICATE_EMPLOYEE',
+        );
+      }
+      firstRecordOf.set(employee.employeeId, cells.record);
+      return employee;
+    },
+    { maxRows: Limits.maxEmployees },
+  );
 }
 
 function employeeIdFrom(cells: CsvCells<RosterColumn>): string {

@@ -191,6 +191,16 @@ describe('values from the input in error messages', () => {
   });
 });
 
+describe('a file far over the limit of payments', () => {
+  test('is refused at the first row over it: the rest of the file is not even parsed', () => {
+    const rows = Array.from({ length: MAX_PAYMENTS + 1 }, (_, i) => `E${i},1,bonus`).join('\n');
+    // A million more rows, or a broken one far down, make no difference: reading stops there.
+    expect(csvError(`${HEADER}${rows}\nE1,"never closed,bonus\n`)).toBe(
+      `bonus.csv row ${MAX_PAYMENTS + 2}: more than ${MAX_PAYMENTS} payments; split them into several off-cycle runs.`,
+    );
+  });
+});
+
 describe('validatePayments (JSON from the HTTP API)', () => {
   test('decimal strings, and JSON numbers whose shortest form has at most two places', () => {
     const parsed = validatePayments(
