@@ -4,6 +4,7 @@
  * through toolkit-lib, asking for approval where approvalFor says so, and record the deployed
  * target. Everything the operator sees goes through the IoHost interface.
  */
+
 import { BadInputError, PayrollOpsError } from '../core/errors.js';
 import { type IIoHost, ioMessage } from '../core/ioMessages.js';
 import { callerIdentity } from '../infra/aws/callerIdentity.js';
@@ -11,6 +12,7 @@ import { definitionHash, OutputKey } from '../infra/backendSpec.js';
 import type { DeployEngine, EngineOptions, EngineTarget, StackChange } from '../infra/cdk/deployEngine.js';
 import { type AwsTarget, removeTarget, writeTarget } from '../infra/targets.js';
 import { approvalFor } from './deployApproval.js';
+import { DeployMode } from './deployMode.js';
 import { type ResolvedTarget, resolveTarget, StackTag, type TargetFlags } from './deployTarget.js';
 
 export const DeployCode = {
@@ -22,9 +24,6 @@ export const DeployCode = {
   Destroy: 'PAYROLL_DEPLOY_I7010',
   Retained: 'PAYROLL_DEPLOY_I7902',
 } as const;
-
-export const DeployMode = { Deploy: 'deploy', Diff: 'diff', DryRun: 'dry-run' } as const;
-export type DeployMode = (typeof DeployMode)[keyof typeof DeployMode];
 
 export interface AwsSettings {
   readonly home: string;

@@ -6,6 +6,7 @@
  * changes against what it runs, refuses any that would drop data (exit 1, nothing changed), makes
  * the rest and records its outputs as the local target, as an aws deploy records its stack's.
  */
+
 import { type IIoHost, ioMessage } from '../core/ioMessages.js';
 import { LOCAL_STACK_NAME } from '../infra/backendNames.js';
 import { localCredentials } from '../infra/local/credentials.js';
@@ -17,6 +18,7 @@ import { builtTemplatePath, readTemplate } from '../infra/local/template/cfnTemp
 import type { LocalChange } from '../infra/local/template/planDiff.js';
 import { templatePlan } from '../infra/local/template/templatePlan.js';
 import { type LocalTargetRecord, localTargetOutputs, readLocalTarget } from '../infra/localTarget.js';
+import { DeployMode } from './deployMode.js';
 
 export const LocalDeployCode = {
   Applying: 'PAYROLL_DEPLOY_I5100',
@@ -24,12 +26,9 @@ export const LocalDeployCode = {
   Recorded: 'PAYROLL_DEPLOY_I5902',
 } as const;
 
-export const LocalDeployMode = { Deploy: 'deploy', Diff: 'diff', DryRun: 'dry-run' } as const;
-export type LocalDeployMode = (typeof LocalDeployMode)[keyof typeof LocalDeployMode];
-
 export interface LocalDeployRequest {
   readonly home: string;
-  readonly mode: LocalDeployMode;
+  readonly mode: DeployMode;
   /** `--template FILE`: another synthesized template than the build's. */
   readonly templateFile?: string;
 }
@@ -62,7 +61,7 @@ export async function runLocalDeploy(request: LocalDeployRequest, io: IIoHost): 
   const template = readTemplate(templateFile);
   // Resolved here too: a template the local stack cannot run is refused before a host is involved.
   const plan = templatePlan(template, LOCAL_SCOPE);
-  if (request.mode === LocalDeployMode.DryRun) {
+  if (request.mode === DeployMode.DryRun) {
     return {
       type: 'synthesized',
       stackName: plan.stackName,
@@ -81,12 +80,12 @@ export async function runLocalDeploy(request: LocalDeployRequest, io: IIoHost): 
   );
   const endpoints = await ensureLocalHost(request.home);
   const front = endpoints.stepfunctions;
-  const target = request.mode === LocalDeployMode.Diff ? HostControlTarget.Diff : HostControlTarget.Apply;
+  const target = request.mode === DeployMode.Diff ? HostControlTarget.Diff : HostControlTarget.Apply;
   const answer = await callHostControl(front, localCredentials(request.home), target, {
     template,
     templateFile,
   });
-  if (request.mode === LocalDeployMode.Diff) {
+  if (request.mode === DeployMode.Diff) {
     return { type: 'diffed-local', stackName: answer.stackName, changes: answer.changes };
   }
   for (const change of answer.changes) {

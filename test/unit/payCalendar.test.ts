@@ -8,9 +8,9 @@ import {
   periodContaining,
   type ScheduledRun,
 } from '../../src/core/payCalendar.js';
-import { PAY_DAY_RULES, type PayScheduleInput, paySchedule } from '../../src/core/paySchedule.js';
-import { PAY_FREQUENCIES } from '../../src/core/period.js';
+import { type PayScheduleInput, paySchedule } from '../../src/core/paySchedule.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
+import { scheduleArbitrary } from '../support/scheduleArbitrary.js';
 
 function schedule(calendar: string, from: string, extra: Partial<PayScheduleInput> = {}) {
   return paySchedule({ employerId: 'acme', calendar, from, ...extra });
@@ -233,22 +233,7 @@ describe('paySchedule validation', () => {
 });
 
 describe('properties over random schedules (2020–2040)', () => {
-  const scheduleArb = fc
-    .record({
-      calendar: fc.constantFrom(...PAY_FREQUENCIES),
-      day: fc.integer({ min: 0, max: 365 * 20 }),
-      leadDays: fc.integer({ min: 0, max: 10 }),
-      payDayRule: fc.constantFrom(...PAY_DAY_RULES),
-    })
-    .map(({ calendar, day, leadDays, payDayRule }) =>
-      paySchedule({
-        employerId: 'acme',
-        calendar,
-        from: periodContaining(calendar, addCalendarDays('2020-01-01', day)).id,
-        leadDays,
-        payDayRule,
-      }),
-    );
+  const scheduleArb = scheduleArbitrary('2020-01-01', 20);
 
   test('pay dates and due dates are banking days, dueOn is leadDays before payDate; periods chain without gap or overlap', () => {
     fc.assert(

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { addCalendarDays } from '../../src/core/bankingDays.js';
 import { BadInputError } from '../../src/core/errors.js';
-import { nextScheduledRun, periodContaining } from '../../src/core/payCalendar.js';
+import { nextScheduledRun } from '../../src/core/payCalendar.js';
 import { CATCH_UP_DAYS, dueEmployers, planPayday } from '../../src/core/payday.js';
-import { PAY_DAY_RULES, type PaySchedule, paySchedule } from '../../src/core/paySchedule.js';
-import { PAY_FREQUENCIES } from '../../src/core/period.js';
+import { type PaySchedule, paySchedule } from '../../src/core/paySchedule.js';
+import { scheduleArbitrary } from '../support/scheduleArbitrary.js';
 
 // alpha: March 2026 ends Tue 31 → paid that day, due Fri Mar 27.
 const alpha = paySchedule({ employerId: 'alpha', calendar: 'monthly', from: '2026-03' });
@@ -123,22 +123,7 @@ describe('planPayday: who is due on a day', () => {
 });
 
 describe('planPayday: properties', () => {
-  const scheduleArb = fc
-    .record({
-      calendar: fc.constantFrom(...PAY_FREQUENCIES),
-      day: fc.integer({ min: 0, max: 365 * 15 }),
-      leadDays: fc.integer({ min: 0, max: 10 }),
-      payDayRule: fc.constantFrom(...PAY_DAY_RULES),
-    })
-    .map(({ calendar, day, leadDays, payDayRule }) =>
-      paySchedule({
-        employerId: 'acme',
-        calendar,
-        from: periodContaining(calendar, addCalendarDays('2022-01-01', day)).id,
-        leadDays,
-        payDayRule,
-      }),
-    );
+  const scheduleArb = scheduleArbitrary('2022-01-01', 15);
 
   test('triggered every day, each period starts exactly once, on its due date, in order', () => {
     fc.assert(
