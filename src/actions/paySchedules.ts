@@ -173,6 +173,7 @@ export async function listSchedules(
   const lastPaid = await lastPaidBySchedule(ports, schedules);
   return schedules.map((schedule) => {
     const last = lastPaid.get(schedule.employerId)?.periodId;
+    const owed = lastPaid.get(schedule.employerId)?.owed;
     const view = {
       employerId: schedule.employerId,
       calendar: schedule.calendar,
@@ -183,7 +184,7 @@ export async function listSchedules(
       lastPaid: last ?? null,
     };
     try {
-      const next = nextScheduledRun(schedule, last);
+      const next = nextScheduledRun(schedule, last, owed);
       return { ...view, nextPeriod: next.period.id, nextPayDate: next.payDate, dueOn: next.dueOn };
     } catch (error) {
       if (!BadInputError.isBadInput(error)) throw error;

@@ -17,8 +17,8 @@ import {
   type ExecutionSummary,
   type SagaPorts,
 } from '../core/ports.js';
-import { claimEmployer } from '../core/saga/employerLock.js';
-import { AchFileKind } from '../core/saga/records.js';
+import { claimEmployerForRollback, reopenedRunBack } from '../core/saga/employerLock.js';
+import { AchFileKind, type RunRecord } from '../core/saga/records.js';
 import {
   type AchEntryPlan,
   manualRecovery,
@@ -167,9 +167,9 @@ async function stopExecutions(
 const ROLLBACK_ENDS: readonly RunStatus[] = [RunStatus.RolledBack, RunStatus.CompensationFailed];
 
 /**
- * Waits until the rollback has visibly begun: the run turned ROLLING_BACK, or the execution has
- * already ended. Only then can the run's status say when the rollback is over: a resumed
- * COMPENSATION_FAILED run starts out in a status the rollback may end in too.
+ * Waits until the rollback has visibly begun: the run turned ROLLING_BACK (a closed run was turned
+ * so when the employer was claimed), or the execution has already ended. Only then can the run's
+ * status say when the rollback is over.
  */
 async function awaitRollbackBegun(ports: RollbackPorts, runId: string, executionArn: string): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
@@ -209,6 +209,7 @@ async function executeRollback(
   request: RollbackRequest,
   planned: RollbackPlan,
   today: IsoDate,
+  held: Held,
 ): Promise<RollbackOutcome> {
   const { runId } = request;
   let plan = planned;
@@ -224,6 +225,12 @@ async function executeRollback(
     await stopExecutions(ports.executions, plan.stop, `rollback by ${request.actor}: ${request.reason}`);
     // An in-flight step may have finished while the stop took effect: plan again on what is stored now.
     plan = await readRollbackPlan(ports, runId, today);
+    // A run that completed meanwhile reads closed: it is reopened, so the employer stays held.
+    const now = await ports.runs.getRun(runId);
+    if (now && (now.status === RunStatus.Completed || now.status === RunStatus.CompensationFailed)) {
+      held.reopenedFrom = await claimEmployerForRollback(ports, now);
+      held.run = now;
+    }
   }
   const name = plan.executionName;
   if (name === undefined || plan.fromStep === undefined) {
@@ -292,19 +299,52 @@ export async function rollbackRun(
     ...ioMessage('info', RollbackCode.Confirm, `Rollback of run ${runId}`, { expected: runId }),
     defaultResponse: true,
   });
-  // Runs of one employer are serialised: a rollback changes year-to-date balances too.
+  // Runs of one employer are serialised: a rollback changes year-to-date balances too. A closed
+  // run is ROLLING_BACK (open) from here on, so no start slips in before the execution begins.
   const run = await ports.runs.getRun(runId);
-  if (run) await claimEmployer(ports, run.employerId, run.runId);
-  await ports.audit.record({
-    at: new Date().toISOString(),
-    actor: request.actor,
-    action: 'run.rollback',
-    runId,
-    reason: request.reason,
-    details: auditDetails(plan),
-  });
-  const outcome = await executeRollback(ports, io, request, plan, today);
-  return { kind: 'finished', plan, outcome };
+  if (!run) throw runNotFound(runId);
+  const held: Held = { run, reopenedFrom: await claimEmployerForRollback(ports, run) };
+  try {
+    await ports.audit.record({
+      at: new Date().toISOString(),
+      actor: request.actor,
+      action: 'run.rollback',
+      runId,
+      reason: request.reason,
+      details: auditDetails(plan),
+    });
+    const outcome = await executeRollback(ports, io, request, plan, today, held);
+    return { kind: 'finished', plan, outcome };
+  } catch (error) {
+    if (held.reopenedFrom !== undefined) await giveBackIfNotBegun(ports, held.run, held.reopenedFrom, plan);
+    throw error;
+  }
+}
+
+/** The run the rollback holds the employer for, and the status it reopened it from, if it did. */
+interface Held {
+  run: RunRecord;
+  reopenedFrom: RunStatus | undefined;
+}
+
+/**
+ * The rollback failed before its execution began (Step Functions refused it, the audit write
+ * failed): the run it reopened is closed again as it was, and the employer released — nothing
+ * holds them. If the execution did begin after all (a lost answer), it goes on and ends the run.
+ */
+async function giveBackIfNotBegun(
+  ports: RollbackPorts,
+  run: RunRecord,
+  status: RunStatus,
+  plan: RollbackPlan,
+): Promise<void> {
+  const begun =
+    plan.executionName === undefined
+      ? undefined
+      : await ports.executions.describeRollback(plan.executionName).catch(() => undefined);
+  // Best effort: the error the operator sees is the one that stopped the rollback; a run left
+  // ROLLING_BACK is resumed by payroll-ops rollback again.
+  if (!begun) await reopenedRunBack(ports, run, status).catch(() => undefined);
 }
 
 /** The error a rollback that did not end ROLLED_BACK ends with: exit 1, naming what failed. */

@@ -8,6 +8,7 @@ import { CsvError, type InfoRecord, parse } from 'csv-parse/sync';
 import { BadInputError } from './errors.js';
 import { AmountLimits } from './limits.js';
 import { type Cents, formatCents, parseCents } from './money.js';
+import { shownInput } from './shownInput.js';
 
 export interface CsvColumns<K extends string> {
   readonly required: readonly K[];
@@ -25,6 +26,8 @@ export class CsvCells<K extends string> {
     readonly file: string,
     private readonly index: Readonly<Record<K, number>>,
     private readonly text_: string,
+    /** Records parsed (header included), when parsing stopped early; row numbers stop there too. */
+    private readonly records_?: number,
   ) {}
 
   /** @internal Points the reader at the next record; one reader serves every row. */
@@ -43,7 +46,7 @@ export class CsvCells<K extends string> {
    * tracking line numbers on every record would cost more than the rest of the validation.
    */
   rowOf(record: number): number {
-    this.rowNumbers ??= recordRowNumbers(this.text_);
+    this.rowNumbers ??= recordRowNumbers(this.text_, this.records_);
     return this.rowNumbers[record] ?? record + 1;
   }
 
@@ -55,6 +58,11 @@ export class CsvCells<K extends string> {
     return value === undefined ? '' : value.trim();
   }
 
+  /** The cell as an error message shows it: printable, and cut when long (shownInput). */
+  shown(column: K): string {
+    return shownInput(this.text(column));
+  }
+
   /**
    * A non-negative decimal with at most two places, as hundredths, at most `max`; undefined when
    * not given. The caps keep every total exact (src/core/limits.ts).
@@ -64,7 +72,11 @@ export class CsvCells<K extends string> {
     if (text === '') return undefined;
     const value = parseCents(text);
     if (value === undefined) {
-      throw this.error(column, hundredthsProblem(text, what), what === 'amount' ? 'BAD_AMOUNT' : 'BAD_HOURS');
+      throw this.error(
+        column,
+        hundredthsProblem(text, shownInput(text), what),
+        what === 'amount' ? 'BAD_AMOUNT' : 'BAD_HOURS',
+      );
     }
     if (value > max) {
       throw this.error(
@@ -85,7 +97,7 @@ export class CsvCells<K extends string> {
     const text = this.text(column);
     if ((allowed as readonly string[]).includes(text)) return text as T;
     if (text === '') throw this.error(column, `empty; give ${label}: ${orList(allowed)}.`, 'MISSING_VALUE');
-    throw this.error(column, `${text} is not ${label}; use ${orList(allowed)}.`, 'BAD_VALUE');
+    throw this.error(column, `${this.shown(column)} is not ${label}; use ${orList(allowed)}.`, 'BAD_VALUE');
   }
 
   /** The one-line error for this row and column: `file row N, column C: problem`. */
@@ -107,17 +119,21 @@ export function cellError(
 
 /**
  * Parses `text` and converts each data row with `convert`. Blank lines are skipped but still
- * counted, so row numbers match what an editor shows.
+ * counted, so row numbers match what an editor shows. With `maxRows`, parsing stops after the
+ * first data row past it (which `convert` refuses): a file far over the limit is not parsed whole.
  */
 export function parseCsvRecords<K extends string, T>(
   text: string,
   file: string,
   columns: CsvColumns<K>,
   convert: (cells: CsvCells<K>) => T,
+  options: { readonly maxRows?: number } = {},
 ): T[] {
   let records: string[][];
+  // The header, the rows allowed, and the one row over them.
+  const to = options.maxRows === undefined ? undefined : options.maxRows + 2;
   try {
-    records = parse(text, { bom: true, skip_empty_lines: true });
+    records = parse(text, { bom: true, skip_empty_lines: true, ...(to !== undefined ? { to } : {}) });
   } catch (error) {
     if (error instanceof CsvError) throw malformed(error, file, headerOf(text));
     throw error;
@@ -130,7 +146,7 @@ export function parseCsvRecords<K extends string, T>(
       { details: { file } },
     );
   }
-  const reader = new CsvCells(file, headerIndex(header, file, columns), text);
+  const reader = new CsvCells(file, headerIndex(header, file, columns), text, to);
   const converted: T[] = [];
   for (let at = 1; at < records.length; at++) {
     reader.load(records[at]!, at);
@@ -150,11 +166,12 @@ function headerOf(text: string): readonly string[] {
 }
 
 /** The line each record ends on, by record index; only called on the way to an error message. */
-function recordRowNumbers(text: string): number[] {
+function recordRowNumbers(text: string, to?: number): number[] {
   const rows: number[] = [];
   parse(text, {
     bom: true,
     skip_empty_lines: true,
+    ...(to !== undefined ? { to } : {}),
     on_record: (record: string[], context: InfoRecord) => {
       rows.push(context.lines);
       return record;
@@ -176,13 +193,19 @@ function headerIndex<K extends string>(
       throw cellError(
         file,
         1,
-        raw,
+        shownInput(raw),
         `unknown column; remove it or rename it to one of: ${known.join(', ')}.`,
         'UNKNOWN_COLUMN',
       );
     }
     if (index[name as K] >= 0) {
-      throw cellError(file, 1, raw, 'appears twice in the header; keep one of them.', 'DUPLICATE_COLUMN');
+      throw cellError(
+        file,
+        1,
+        shownInput(raw),
+        'appears twice in the header; keep one of them.',
+        'DUPLICATE_COLUMN',
+      );
     }
     index[name as K] = at;
   });
@@ -225,10 +248,11 @@ function malformed(error: CsvError, file: string, header: readonly string[]): Ba
     case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_CLOSING_QUOTE': {
       const at = typeof error.column === 'number' ? error.column : -1;
+      const column = header[at];
       return cellError(
         file,
         row,
-        header[at]?.trim(),
+        column === undefined ? undefined : shownInput(column.trim()),
         'a stray double quote; quote the whole value and double any quote inside it ("").',
         'MALFORMED_ROW',
       );
@@ -238,18 +262,19 @@ function malformed(error: CsvError, file: string, header: readonly string[]): Ba
         file,
         row,
         undefined,
-        `not valid CSV (${error.message}); fix the row.`,
+        `not valid CSV (${shownInput(error.message, 200)}); fix the row.`,
         'MALFORMED_ROW',
       );
   }
 }
 
-function hundredthsProblem(text: string, what: 'amount' | 'hours'): string {
+/** Why `text` is not a decimal; `shown` is the text as the message shows it. */
+function hundredthsProblem(text: string, shown: string, what: 'amount' | 'hours'): string {
   const unit = what === 'amount' ? 'amounts' : 'hours';
-  if (/^-\s*\d+(\.\d*)?$/.test(text)) return `${text} is negative; ${unit} must be 0 or more.`;
-  if (/^\d+\.\d{3,}$/.test(text)) return `${text} has more than two decimal places; round it to two.`;
+  if (/^-\s*\d+(\.\d*)?$/.test(text)) return `${shown} is negative; ${unit} must be 0 or more.`;
+  if (/^\d+\.\d{3,}$/.test(text)) return `${shown} has more than two decimal places; round it to two.`;
   const example = what === 'amount' ? '1234.56' : '37.5';
-  return `${text} is not ${what === 'amount' ? 'an amount' : 'a number of hours'}; write a plain decimal with at most two places, e.g. ${example}.`;
+  return `${shown} is not ${what === 'amount' ? 'an amount' : 'a number of hours'}; write a plain decimal with at most two places, e.g. ${example}.`;
 }
 
 function orList(values: readonly string[]): string {

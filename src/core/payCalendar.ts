@@ -88,13 +88,15 @@ export function scheduledRun(schedule: PaySchedule, period: PayPeriod): Schedule
 }
 
 /**
- * The next run of a schedule: the period after `lastPaid` (the id of the last period paid), or
- * the schedule's `from` when nothing was paid yet or everything paid ended before `from`.
- * A last period of another calendar cannot be continued without a gap or an overlap; the
- * operator must then set `from` past it.
+ * The next run of a schedule: a period owed again (`owed`: an older period whose run was undone
+ * after a later one was paid — periods are never skipped, the oldest comes first), else the
+ * period after `lastPaid` (the id of the last period paid), or the schedule's `from` when nothing
+ * was paid yet or everything paid ended before `from`. A last period of another calendar cannot
+ * be continued without a gap or an overlap; the operator must then set `from` past it.
  */
-export function nextScheduledRun(schedule: PaySchedule, lastPaid?: string): ScheduledRun {
+export function nextScheduledRun(schedule: PaySchedule, lastPaid?: string, owed?: string): ScheduledRun {
   const from = parsePeriod(schedule.from, { source: `schedule ${schedule.employerId} from` });
+  if (owed !== undefined) return scheduledRun(schedule, parsePeriod(owed, { source: 'owed period' }));
   if (lastPaid === undefined) return scheduledRun(schedule, from);
   const last = parsePeriod(lastPaid, { source: `last period paid by ${schedule.employerId}` });
   if (last.end < from.start) return scheduledRun(schedule, from);

@@ -62,6 +62,7 @@ export function planPayday(
   schedules: readonly PaySchedule[],
   lastPaid: ReadonlyMap<string, string>,
   asOf: IsoDate,
+  owed: ReadonlyMap<string, string> = new Map(),
 ): PaydayPlan {
   if (!isIsoDate(asOf)) {
     throw new BadInputError('AS_OF_INVALID', `--as-of ${asOf}: not a date; give it as YYYY-MM-DD.`, {
@@ -88,7 +89,7 @@ export function planPayday(
     }
     let next: ScheduledRun;
     try {
-      next = nextScheduledRun(schedule, lastPaid.get(employerId));
+      next = nextScheduledRun(schedule, lastPaid.get(employerId), owed.get(employerId));
     } catch (error) {
       // One employer's bad schedule must not stop the others' payday.
       if (!PayrollOpsError.isPayrollOpsError(error)) throw error;

@@ -10,6 +10,7 @@ import { BadInputError } from './errors.js';
 import {
   isOverlongDecimal,
   MAX_PAYMENT_AMOUNT,
+  MAX_PAYMENTS,
   type OffCyclePayments,
   overLimitProblem,
   PAYMENT_KINDS,
@@ -39,40 +40,46 @@ export function parsePayments(
   options: PaymentCheckOptions = {},
 ): OffCyclePayments {
   const collector = new PaymentsCollector(options);
-  parseCsvRecords(csvText, file, PAYMENTS_COLUMNS, (cells) => {
-    const employeeId = cells.text('employee_id');
-    if (!isEmployeeId(employeeId)) {
-      throw cells.error(
-        'employee_id',
-        employeeId === ''
-          ? 'empty; give the employee id of the person paid.'
-          : `${employeeId} is not an employee id; use ${EMPLOYEE_ID_RULE}.`,
-        employeeId === '' ? 'MISSING_VALUE' : 'BAD_VALUE',
-      );
-    }
-    if (isOverlongDecimal(cells.text('amount'))) {
-      throw cells.error('amount', overLimitProblem(cells.text('amount')), 'AMOUNT_TOO_LARGE');
-    }
-    if (cells.text('amount').startsWith('-')) {
-      // ACH credits only: an overpayment is recovered outside the run, never by a negative row.
-      throw cells.error('amount', `${cells.text('amount')} is negative; ${NEGATIVE_FIX}`, 'BAD_AMOUNT');
-    }
-    // Parsed without the generic cap: a payment over its own cap gets the message that says so.
-    const amount = cells.amount('amount', Number.MAX_SAFE_INTEGER);
-    if (amount !== undefined && amount > MAX_PAYMENT_AMOUNT) {
-      throw cells.error('amount', overLimitProblem(cells.text('amount')), 'AMOUNT_TOO_LARGE');
-    }
-    if (amount === undefined) {
-      throw cells.error(
-        'amount',
-        `empty for ${employeeId}; give the amount to pay, e.g. 1500.00.`,
-        'MISSING_VALUE',
-      );
-    }
-    const kind = cells.choice('kind', PAYMENT_KINDS, 'a payment kind');
-    collector.add({ employeeId, amount, kind }, siteOf(cells));
-    return undefined;
-  });
+  parseCsvRecords(
+    csvText,
+    file,
+    PAYMENTS_COLUMNS,
+    (cells) => {
+      const employeeId = cells.text('employee_id');
+      if (!isEmployeeId(employeeId)) {
+        throw cells.error(
+          'employee_id',
+          employeeId === ''
+            ? 'empty; give the employee id of the person paid.'
+            : `${cells.shown('employee_id')} is not an employee id; use ${EMPLOYEE_ID_RULE}.`,
+          employeeId === '' ? 'MISSING_VALUE' : 'BAD_VALUE',
+        );
+      }
+      if (isOverlongDecimal(cells.text('amount'))) {
+        throw cells.error('amount', overLimitProblem(cells.shown('amount')), 'AMOUNT_TOO_LARGE');
+      }
+      if (cells.text('amount').startsWith('-')) {
+        // ACH credits only: an overpayment is recovered outside the run, never by a negative row.
+        throw cells.error('amount', `${cells.shown('amount')} is negative; ${NEGATIVE_FIX}`, 'BAD_AMOUNT');
+      }
+      // Parsed without the generic cap: a payment over its own cap gets the message that says so.
+      const amount = cells.amount('amount', Number.MAX_SAFE_INTEGER);
+      if (amount !== undefined && amount > MAX_PAYMENT_AMOUNT) {
+        throw cells.error('amount', overLimitProblem(cells.text('amount')), 'AMOUNT_TOO_LARGE');
+      }
+      if (amount === undefined) {
+        throw cells.error(
+          'amount',
+          `empty for ${employeeId}; give the amount to pay, e.g. 1500.00.`,
+          'MISSING_VALUE',
+        );
+      }
+      const kind = cells.choice('kind', PAYMENT_KINDS, 'a payment kind');
+      collector.add({ employeeId, amount, kind }, siteOf(cells));
+      return undefined;
+    },
+    { maxRows: MAX_PAYMENTS },
+  );
   return collector.result(
     () =>
       new BadInputError(

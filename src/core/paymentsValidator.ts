@@ -22,6 +22,7 @@ import {
   type PaymentKind,
   PaymentsCollector,
 } from './offCyclePayments.js';
+import { shownInput } from './shownInput.js';
 
 const FIELDS: readonly PaymentField[] = ['employeeId', 'amount', 'kind'];
 
@@ -78,7 +79,7 @@ function paymentFrom(entry: unknown, fail: Fail) {
     if (!(FIELDS as readonly string[]).includes(key)) {
       throw fail(
         undefined,
-        `unknown field ${JSON.stringify(key)}; remove it or use employeeId, amount and kind.`,
+        `unknown field ${shownInput(JSON.stringify(key))}; remove it or use employeeId, amount and kind.`,
         'UNKNOWN_FIELD',
       );
     }
@@ -121,7 +122,7 @@ function amountFrom(value: unknown, fail: Fail): Cents {
       'BAD_AMOUNT',
     );
 
-  if (isOverlongDecimal(text)) throw fail('amount', overLimitProblem(text), 'AMOUNT_TOO_LARGE');
+  if (isOverlongDecimal(text)) throw fail('amount', overLimitProblem(shownInput(text)), 'AMOUNT_TOO_LARGE');
   // parseCents takes exactly a plain decimal with at most two places (no sign, spaces or exponent).
   const cents = parseCents(text);
   if (cents === undefined) throw fail('amount', amountProblem(text, typeof value === 'number'), 'BAD_AMOUNT');
@@ -129,21 +130,22 @@ function amountFrom(value: unknown, fail: Fail): Cents {
 }
 
 function amountProblem(text: string, wasNumber: boolean): string {
+  const shown = shownInput(text);
   if (/^-\d/.test(text)) {
-    return `${text} is negative; payments must be above 0 (an off-cycle run only pays; it cannot take money back).`;
+    return `${shown} is negative; payments must be above 0 (an off-cycle run only pays; it cannot take money back).`;
   }
   if (/^\d+\.\d{3,}$/.test(text)) {
     return wasNumber
-      ? `${text} is not an amount in cents (a JSON number is a binary float); send it as a decimal string rounded to two places.`
-      : `${text} has more than two decimal places; round it to two.`;
+      ? `${shown} is not an amount in cents (a JSON number is a binary float); send it as a decimal string rounded to two places.`
+      : `${shown} has more than two decimal places; round it to two.`;
   }
-  return `${JSON.stringify(text)} is not an amount; give a decimal string with at most two places, e.g. "1234.56".`;
+  return `${shownInput(JSON.stringify(text))} is not an amount; give a decimal string with at most two places, e.g. "1234.56".`;
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'string') return shownInput(JSON.stringify(value));
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }

@@ -4,6 +4,7 @@
  */
 import { BadInputError } from './errors.js';
 import { type IsoDate, PayFrequency, type PayPeriod } from './period.js';
+import { shownInput } from './shownInput.js';
 
 export interface ParsePeriodOptions {
   /** `YYYY-MM-DD`; defaults to the period's last day. */
@@ -35,14 +36,14 @@ export function parsePeriod(text: string, options: ParsePeriodOptions = {}): Pay
     payDay = parseDay(options.payDate.trim(), (problem) =>
       bad(
         'PAY_DATE_INVALID',
-        `${payDateFlag} ${options.payDate}: ${problem}; give the pay date as YYYY-MM-DD.`,
+        `${payDateFlag} ${shownInput(options.payDate ?? '')}: ${problem}; give the pay date as YYYY-MM-DD.`,
         payDateFlag,
       ),
     );
     if (payDay < range.start) {
       throw bad(
         'PAY_DATE_BEFORE_PERIOD',
-        `${payDateFlag} ${options.payDate} is before the period start ${formatDay(range.start)}; ` +
+        `${payDateFlag} ${shownInput(options.payDate)} is before the period start ${formatDay(range.start)}; ` +
           'pay on or after the first day of the period.',
         payDateFlag,
       );
@@ -68,7 +69,7 @@ interface DayRange {
 
 function periodRange(input: string, flag: string): DayRange {
   const invalid = (problem: string) =>
-    bad('PERIOD_INVALID', `${flag} ${input}: ${problem}; use ${ACCEPTED_PERIOD_FORMS}.`, flag);
+    bad('PERIOD_INVALID', `${flag} ${shownInput(input)}: ${problem}; use ${ACCEPTED_PERIOD_FORMS}.`, flag);
 
   let match = MONTH.exec(input);
   if (match) {
@@ -162,7 +163,7 @@ function checkMonth(month: number, invalid: (problem: string) => BadInputError):
 /** Parses `YYYY-MM-DD` into a UTC day number, reporting an impossible date through `invalid`. */
 function parseDay(text: string, invalid: (problem: string) => BadInputError): number {
   const match = DATE.exec(text);
-  if (!match) throw invalid(`${text} is not a date in the form YYYY-MM-DD`);
+  if (!match) throw invalid(`${shownInput(text)} is not a date in the form YYYY-MM-DD`);
   const year = checkYear(Number(match[1]), invalid);
   const month = checkMonth(Number(match[2]), invalid);
   const day = Number(match[3]);

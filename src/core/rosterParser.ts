@@ -104,26 +104,32 @@ const LATEST_TAX_YEAR = 2100;
 export function parseRoster(csvText: string, file: string, options: RosterOptions = {}): Employee[] {
   const defaultTaxYear = options.defaultTaxYear ?? new Date().getUTCFullYear();
   const firstRecordOf = new Map<string, number>();
-  return parseCsvRecords(csvText, file, ROSTER_COLUMNS, (cells) => {
-    if (cells.record > Limits.maxEmployees) {
-      throw cells.error(
-        undefined,
-        `more than ${Limits.maxEmployees.toLocaleString('en-US')} employees; split the roster by employer.`,
-        'ROSTER_TOO_LARGE',
-      );
-    }
-    const employee = employeeFrom(cells, defaultTaxYear);
-    const earlier = firstRecordOf.get(employee.employeeId);
-    if (earlier !== undefined) {
-      throw cells.error(
-        'employee_id',
-        `${employee.employeeId} is already on row ${cells.rowOf(earlier)}; give every employee a unique employee_id.`,
-        'DUPLICATE_EMPLOYEE',
-      );
-    }
-    firstRecordOf.set(employee.employeeId, cells.record);
-    return employee;
-  });
+  return parseCsvRecords(
+    csvText,
+    file,
+    ROSTER_COLUMNS,
+    (cells) => {
+      if (cells.record > Limits.maxEmployees) {
+        throw cells.error(
+          undefined,
+          `more than ${Limits.maxEmployees.toLocaleString('en-US')} employees; split the roster by employer.`,
+          'ROSTER_TOO_LARGE',
+        );
+      }
+      const employee = employeeFrom(cells, defaultTaxYear);
+      const earlier = firstRecordOf.get(employee.employeeId);
+      if (earlier !== undefined) {
+        throw cells.error(
+          'employee_id',
+          `${employee.employeeId} is already on row ${cells.rowOf(earlier)}; give every employee a unique employee_id.`,
+          'DUPLICATE_EMPLOYEE',
+        );
+      }
+      firstRecordOf.set(employee.employeeId, cells.record);
+      return employee;
+    },
+    { maxRows: Limits.maxEmployees },
+  );
 }
 
 function employeeIdFrom(cells: CsvCells<RosterColumn>): string {
@@ -132,11 +138,9 @@ function employeeIdFrom(cells: CsvCells<RosterColumn>): string {
     throw cells.error('employee_id', 'empty; give every employee an id.', 'MISSING_VALUE');
   if (employeeId.length > Limits.maxEmployeeIdLength || !ID_PATTERN.test(employeeId)) {
     // A huge or odd cell is not echoed whole: the message stays one readable line.
-    const shown =
-      employeeId.length > 40 ? `${employeeId.slice(0, 40)}… (${employeeId.length} characters)` : employeeId;
     throw cells.error(
       'employee_id',
-      `${shown} is not an id; use 1 to ${Limits.maxEmployeeIdLength} letters, digits, '_' or '-', e.g. E00042.`,
+      `${cells.shown('employee_id')} is not an id; use 1 to ${Limits.maxEmployeeIdLength} letters, digits, '_' or '-', e.g. E00042.`,
       'BAD_VALUE',
     );
   }
@@ -175,7 +179,7 @@ function employeeFrom(cells: CsvCells<RosterColumn>, defaultTaxYear: number): Em
   if (percent > FULL_PERCENT) {
     throw cells.error(
       'pretax_401k_percent',
-      `${cells.text('pretax_401k_percent')} is over 100; give the percent of gross, e.g. 5 or 7.5.`,
+      `${cells.shown('pretax_401k_percent')} is over 100; give the percent of gross, e.g. 5 or 7.5.`,
       'BAD_VALUE',
     );
   }
@@ -219,7 +223,7 @@ function routingFrom(cells: CsvCells<RosterColumn>): string {
   else if (/^\d{8}$/.test(routing) && validateRouting(`0${routing}`)) {
     problem = `${routing} has 8 digits (a spreadsheet may have dropped a leading zero); write it as 0${routing}.`;
   } else if (!/^\d{9}$/.test(routing))
-    problem = `${routing} is not 9 digits; give the 9-digit ABA routing number.`;
+    problem = `${cells.shown('bank_routing')} is not 9 digits; give the 9-digit ABA routing number.`;
   else if (!hasAssignedPrefix(routing))
     problem = `${routing} starts with ${routing.slice(0, 2)}, which no bank's routing number does (01–12, 21–32, 61–72 or 80); correct the routing number.`;
   else problem = `${routing} fails the ABA check digit; correct the routing number.`;
@@ -269,7 +273,7 @@ function booleanFrom(cells: CsvCells<RosterColumn>, column: RosterColumn): boole
   if (TRUE_WORDS.has(text)) return true;
   throw cells.error(
     column,
-    `${cells.text(column)} is not true or false; write true when the W-4 Step 2 box is checked, false (or nothing) otherwise.`,
+    `${cells.shown(column)} is not true or false; write true when the W-4 Step 2 box is checked, false (or nothing) otherwise.`,
     'BAD_VALUE',
   );
 }
@@ -290,7 +294,7 @@ function taxYearFrom(cells: CsvCells<RosterColumn>, defaultTaxYear: number): num
   if (!(year >= EARLIEST_TAX_YEAR && year <= LATEST_TAX_YEAR)) {
     throw cells.error(
       'ytd_tax_year',
-      `${text} is not a tax year; give the four-digit year the opening balances belong to, e.g. ${defaultTaxYear}.`,
+      `${cells.shown('ytd_tax_year')} is not a tax year; give the four-digit year the opening balances belong to, e.g. ${defaultTaxYear}.`,
       'BAD_VALUE',
     );
   }

@@ -10,6 +10,7 @@ import { BadInputError } from './errors.js';
 import { AmountLimits } from './limits.js';
 import { parseCents } from './money.js';
 import type { Timesheet } from './roster.js';
+import { shownInput } from './shownInput.js';
 
 export const TIMESHEET_COLUMNS = {
   required: ['employee_id', 'regular_hours', 'overtime_hours'],
@@ -64,7 +65,7 @@ function hoursFrom(value: unknown, where: string, required: boolean): number {
   if (hundredths === undefined) {
     throw new BadInputError(
       'BAD_HOURS',
-      `${where}: ${JSON.stringify(value) ?? 'nothing'} is not a number of hours; give a decimal with at most two places, e.g. "37.5".`,
+      `${where}: ${shownInput(JSON.stringify(value) ?? 'nothing')} is not a number of hours; give a decimal with at most two places, e.g. "37.5".`,
     );
   }
   if (hundredths > AmountLimits.periodHundredths) {
@@ -98,7 +99,7 @@ export function validateTimesheetRows(value: unknown, source = 'timesheet'): Map
     if (unknown !== undefined) {
       throw new BadInputError(
         'BAD_TIMESHEET',
-        `${at}: "${unknown}" is not a field; use ${TIMESHEET_FIELDS.join(', ')}.`,
+        `${at}: ${shownInput(JSON.stringify(unknown))} is not a field; use ${TIMESHEET_FIELDS.join(', ')}.`,
       );
     }
     const employeeId = row.employeeId;

@@ -98,3 +98,11 @@ describe('IoHost.requestResponse', () => {
     await expect(io.requestResponse(request)).resolves.toBe(true);
   });
 });
+
+describe('IoHost.error', () => {
+  it('writes one line whatever the message holds: line breaks and terminal escapes are shown escaped', () => {
+    const { io, err } = host();
+    io.error('--period 2026-11\nerror: all runs approved\u001b[2J\r');
+    expect(err()).toBe('error: --period 2026-11\\nerror: all runs approved\\u001b[2J\\r\n');
+  });
+});

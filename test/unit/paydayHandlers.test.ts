@@ -4,6 +4,7 @@
  * `schedule`, a second trigger starting nothing, failures reported per employer, and the report.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { listSchedules } from '../../src/actions/paySchedules.js';
 import type { PaySchedule } from '../../src/core/paySchedule.js';
 import { paySchedule } from '../../src/core/paySchedule.js';
 import { parsePeriod } from '../../src/core/periodParser.js';
@@ -242,6 +243,48 @@ describe('a payday', () => {
     const planned = await plan();
     expect(planned.due.map((item) => [item.employerId, item.period])).toEqual([['acme', '2026-03']]);
     expect((await payday()).started).toEqual(['acme-2026-03-regular-r2']);
+  });
+
+  it('makes a period due again when its run is rolled back after a later period was paid: oldest first, never skipped', async () => {
+    // Weekly pay: week 12 (paid Fri Mar 20) can still be reversed when week 13 (due Wed Mar 25) starts.
+    await ports.roster.putEmployer({
+      employerId: 'weekly',
+      name: 'weekly',
+      fundingRouting: '021000021',
+      fundingAccount: '555000111',
+      achCompanyId: '1234567890',
+    });
+    await ports.roster.upsertEmployees(
+      'weekly',
+      parseRoster(generateRosterCsv({ count: 3, payFrequency: 'weekly', seed: 8 }), 'generated'),
+    );
+    await ports.schedules.put(paySchedule({ employerId: 'weekly', calendar: 'weekly', from: '2026-W12' }));
+    const weekly = async (asOf: string) =>
+      (await payday(asOf)).started.filter((id) => id.startsWith('weekly'));
+    expect(await weekly('2026-03-18')).toEqual(['weekly-2026-W12-regular']);
+    await ports.runs.updateRun('weekly-2026-W12-regular', { status: RunStatus.Completed });
+    expect(await weekly('2026-03-25')).toEqual(['weekly-2026-W13-regular']);
+    await ports.runs.updateRun('weekly-2026-W13-regular', { status: RunStatus.Completed });
+    // Week 12 turns out wrong and is rolled back (within its reversal window) after week 13 was paid.
+    await ports.runs.updateRun('weekly-2026-W12-regular', { status: RunStatus.RolledBack });
+    await ports.locks.release('weekly#2026-W12#regular', 'weekly-2026-W12-regular');
+
+    expect((await plan('2026-03-26')).due.find((item) => item.employerId === 'weekly')).toEqual({
+      asOf: '2026-03-26',
+      employerId: 'weekly',
+      period: '2026-W12',
+      payDate: '2026-03-20',
+    });
+    expect((await listSchedules(ports)).find((view) => view.employerId === 'weekly')).toMatchObject({
+      lastPaid: '2026-W13',
+      nextPeriod: '2026-W12',
+    });
+    expect(await weekly('2026-03-26')).toEqual(['weekly-2026-W12-regular-r2']);
+    // Paid again, week 12 is no longer owed: the schedule goes on after week 13.
+    await ports.runs.updateRun('weekly-2026-W12-regular-r2', { status: RunStatus.Completed });
+    expect((await plan('2026-04-01')).due.find((item) => item.employerId === 'weekly')?.period).toBe(
+      '2026-W14',
+    );
   });
 
   it('pays the next period on its due date once the previous one completed', async () => {

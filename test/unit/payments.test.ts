@@ -130,6 +130,77 @@ describe('parsePayments (CSV)', () => {
   });
 });
 
+/** One line, short, nothing a terminal would act on: what every error message must stay. */
+function expectOneShortLine(message: string): void {
+  expect(message.length).toBeLessThan(400);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a message must not carry
+  expect(message).not.toMatch(/[\u0000-\u001f\u007f\u2028\u2029]/);
+}
+
+describe('values from the input in error messages', () => {
+  const long = (text: string) => text.repeat(Math.ceil(1_000_000 / text.length));
+
+  test('a huge value is shown cut, with its length, in one short line (CSV)', () => {
+    const messages = [
+      csvError(`${HEADER}E1,${long('1')},bonus\n`),
+      csvError(`${HEADER}E1,-${long('1')},bonus\n`),
+      csvError(`${HEADER}E1,${long('x')},bonus\n`),
+      csvError(`${HEADER}E1,1.${long('5')},bonus\n`),
+      csvError(`${HEADER}${long('E')},1,bonus\n`),
+      csvError(`${HEADER}E1,1,${long('b b ')}\n`),
+      csvError(`employee_id,amount,kind,${long('z')}\n`),
+    ];
+    for (const message of messages) expectOneShortLine(message);
+    expect(messages[0]).toBe(
+      `bonus.csv row 2, column amount: ${'1'.repeat(40)}… (1000000 characters) is over the 10,000,000.00 limit for one payment; split it across runs.`,
+    );
+    expect(messages[5]).toMatch(
+      /^bonus\.csv row 2, column kind: (b b ){10}… \(999999 characters\) is not a payment kind/,
+    );
+  });
+
+  test('a line break or a terminal escape in a value is shown escaped, so no message forges a second line (CSV)', () => {
+    const forged = csvError(`${HEADER}E1,"10\nerror: all payments approved",bonus\n`);
+    expectOneShortLine(forged);
+    expect(forged).toMatch(
+      /column amount: 10\\nerror: all payments approved is not an amount; write a plain decimal/,
+    );
+    const coloured = csvError(`${HEADER}E1,1,bonus\u001b[31m\n`);
+    expectOneShortLine(coloured);
+    expect(coloured).toContain('column kind: bonus\\u001b[31m is not a payment kind');
+    expectOneShortLine(csvError(`${HEADER}"E\r\n1",1,bonus\n`));
+  });
+
+  test('the same for the JSON of the HTTP API', () => {
+    const entry = (fields: Record<string, unknown>) => [
+      { employeeId: 'E1', amount: '1', kind: 'bonus', ...fields },
+    ];
+    const messages = [
+      jsonError(entry({ amount: long('1') })),
+      jsonError(entry({ amount: `-${long('1')}` })),
+      jsonError(entry({ amount: long('x') })),
+      jsonError(entry({ amount: `1.${long('5')}` })),
+      jsonError(entry({ amount: '10\nerror: forged' })),
+      jsonError(entry({ kind: 'bonus\u001b[2J' })),
+      jsonError(entry({ [long('k')]: 1 })),
+    ];
+    for (const message of messages) expectOneShortLine(message);
+    expect(messages[1]).toBe(
+      `payments[0].amount: -${'1'.repeat(39)}… (1000001 characters) is negative; payments must be above 0 (an off-cycle run only pays; it cannot take money back).`,
+    );
+  });
+});
+
+describe('a file far over the limit of payments', () => {
+  test('is refused at the first row over it: the rest of the file is not even parsed', () => {
+    const rows = Array.from({ length: MAX_PAYMENTS + 1 }, (_, i) => `E${i},1,bonus`).join('\n');
+    // A million more rows, or a broken one far down, make no difference: reading stops there.
+    expect(csvError(`${HEADER}${rows}\nE1,"never closed,bonus\n`)).toBe(
+      `bonus.csv row ${MAX_PAYMENTS + 2}: more than ${MAX_PAYMENTS} payments; split them into several off-cycle runs.`,
+    );
+  });
+});
+
 describe('validatePayments (JSON from the HTTP API)', () => {
   test('decimal strings, and JSON numbers whose shortest form has at most two places', () => {
     const parsed = validatePayments(

@@ -150,3 +150,29 @@ describe('parsePeriod: impossible periods are bad input naming the flag and the 
     expect(() => parsePeriod('2026-13', { source: 'period' })).toThrow(/^period 2026-13: month 13/);
   });
 });
+
+describe('parsePeriod: a period or pay date from a hostile caller (the HTTP API passes them through)', () => {
+  test('is shown cut and escaped: the message stays one short line', () => {
+    const messages = [
+      () => parsePeriod(`2026-${'1'.repeat(1_000_000)}`),
+      () => parsePeriod('2026-11\nerror: all runs approved'),
+      () => parsePeriod('2026-11', { payDate: `2026-11-${'3'.repeat(1_000_000)}` }),
+      () => parsePeriod('2026-11', { payDate: '2026-11-30\u001b[2J' }),
+      () => parsePeriod(`${'2026-11-01'}..2026-11-${'1'.repeat(1_000_000)}`),
+    ].map((parse) => {
+      try {
+        parse();
+      } catch (error) {
+        expect(error).toBeInstanceOf(BadInputError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a refusal');
+    });
+    for (const message of messages) {
+      expect(message.length).toBeLessThan(600);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a message must not carry
+      expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
+    }
+    expect(messages[1]).toMatch(/^--period 2026-11\\nerror: all runs approved: not a pay period; use /);
+  });
+});

@@ -254,6 +254,32 @@ describe('parseRoster: limits that keep imports whole and totals exact', () => {
     );
   });
 
+  test('a huge or unprintable cell is shown cut and escaped: every message stays one short line', () => {
+    const huge = 'x'.repeat(1_000_000);
+    const columns = [
+      'bank_routing',
+      'w4_step2',
+      'filing_status',
+      'pay_type',
+      'bank_account_type',
+      'annual_salary',
+      'pretax_401k_percent',
+      'bank_account',
+      'w4_dependents',
+    ];
+    for (const column of columns) {
+      for (const value of [huge, '"1\nerror: forged"', 'true\u001b[2J']) {
+        const { message } = rosterError(roster(alice(column, value)));
+        expect(message.length, `${column}: ${message.slice(0, 200)}`).toBeLessThan(400);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a message must not carry
+        expect(message, column).not.toMatch(/[\u0000-\u001f\u007f]/);
+      }
+    }
+    expect(rosterError(`${HEADER},ytd_tax_year\n${ALICE},${huge}\n`).message).toBe(
+      `roster.csv row 2, column ytd_tax_year: ${'x'.repeat(40)}… (1000000 characters) is not a tax year; give the four-digit year the opening balances belong to, e.g. ${new Date().getUTCFullYear()}.`,
+    );
+  });
+
   test('routing 000000000 passes the check digit but no bank has it: refused', () => {
     expect(validateRouting('000000000')).toBe(false);
     expect(rosterError(roster(alice('bank_routing', '000000000'))).message).toBe(

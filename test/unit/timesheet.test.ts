@@ -46,6 +46,20 @@ describe('parseTimesheet', () => {
     );
   });
 
+  test('a huge or unprintable value is shown cut and escaped, in one short line', () => {
+    for (const value of [
+      '9'.repeat(1_000_000),
+      `-${'9'.repeat(1_000_000)}`,
+      '"8\nerror: forged"',
+      `${'h'.repeat(1_000_000)}`,
+    ]) {
+      const message = timesheetError(`employee_id,regular_hours,overtime_hours\nH1,${value},0\n`);
+      expect(message.length).toBeLessThan(400);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters a message must not carry
+      expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
+    }
+  });
+
   test('an unknown or missing column', () => {
     expect(timesheetError('employee_id,regular_hours,overtime_hours,notes\nH1,80,0,x\n')).toMatch(
       /^hours\.csv row 1, column notes: unknown column; remove it or rename it to one of: employee_id, regular_hours, overtime_hours\.$/,

@@ -10,6 +10,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Ora } from 'ora';
 import { BadInputError, InterruptedError } from '../../core/errors.js';
 import type { IIoHost, IoMessage, IoRequest, TypedConfirmation } from '../../core/ioMessages.js';
+import { escaped } from '../../core/shownInput.js';
 
 export const OutputFormat = { Table: 'table', Json: 'json', Jsonl: 'jsonl' } as const;
 export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
@@ -182,8 +183,9 @@ export class IoHost implements IIoHost {
     this.stderr.write(`${this.style.yellow('warning:')} ${message}\n`);
   }
 
+  /** One line, whatever the message holds: a line break or a terminal escape in it is shown escaped. */
   error(message: string): void {
-    this.stderr.write(`${this.style.red('error:')} ${message}\n`);
+    this.stderr.write(`${this.style.red('error:')} ${escaped(message)}\n`);
   }
 
   /** Writes raw text to stderr (stack traces with --debug). */

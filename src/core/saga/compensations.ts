@@ -18,7 +18,7 @@ import {
 } from '../ledger.js';
 import { sumCents } from '../money.js';
 import type { SagaPorts } from '../ports.js';
-import { releaseEmployer } from './employerLock.js';
+import { releaseEmployerAfterRollback } from './employerLock.js';
 import { requireRun, ytdContributions } from './forward.js';
 import {
   AchFileKind,
@@ -353,7 +353,7 @@ export async function finishRollback(
   });
   const status = unsettled ? RunStatus.CompensationFailed : RunStatus.RolledBack;
   await ports.runs.updateRun(input.runId, { status, endedAt: ports.clock.now() });
-  await releaseEmployer(ports, run.employerId, run.runId);
+  await releaseEmployerAfterRollback(ports, run.employerId, run.runId);
   return { status };
 }
 

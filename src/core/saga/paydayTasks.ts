@@ -6,13 +6,20 @@
  */
 import { isIsoDate } from '../bankingDays.js';
 import { BadInputError } from '../errors.js';
-import { type LastPaid, type LastPaidPorts, lastPaidBySchedule, lastPaidPeriodIds } from '../lastPaid.js';
+import {
+  type LastPaid,
+  type LastPaidPorts,
+  lastPaidBySchedule,
+  lastPaidPeriodIds,
+  owedPeriodIds,
+} from '../lastPaid.js';
 import { scheduledRun } from '../payCalendar.js';
 import { planPayday, type SkippedEmployer, SkipReason } from '../payday.js';
 import type { PaySchedule } from '../paySchedule.js';
 import type { IsoDate } from '../period.js';
 import { parsePeriod } from '../periodParser.js';
 import type { ScheduleStore } from '../ports.js';
+import { shownInput } from '../shownInput.js';
 
 /** Why an employer's run was not started: the plan's reasons, and the fan-out's own. */
 export const PaydaySkipReason = {
@@ -53,7 +60,7 @@ export function paydayDate(asOf: unknown): IsoDate {
   if (!isIsoDate(date) || (rest !== '' && !rest.startsWith('T'))) {
     throw new BadInputError(
       'AS_OF_INVALID',
-      `--as-of ${String(asOf)}: not a date; give it as YYYY-MM-DD (or an ISO timestamp, whose date is used).`,
+      `--as-of ${shownInput(String(asOf))}: not a date; give it as YYYY-MM-DD (or an ISO timestamp, whose date is used).`,
       { details: { flag: '--as-of' } },
     );
   }
@@ -95,7 +102,7 @@ export async function planPaydayTask(
   const asOf = paydayDate(input.asOf);
   const schedules = await ports.schedules.list();
   const lastPaid = await lastPaidBySchedule(ports, schedules);
-  const plan = planPayday(schedules, lastPaidPeriodIds(lastPaid), asOf);
+  const plan = planPayday(schedules, lastPaidPeriodIds(lastPaid), asOf, owedPeriodIds(lastPaid));
   const scheduleOf = new Map(schedules.map((schedule) => [schedule.employerId, schedule]));
   return {
     asOf,

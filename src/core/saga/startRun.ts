@@ -7,8 +7,10 @@
  * and releases its locks, so nothing is left PENDING holding them.
  */
 import { BadInputError, OperationFailedError } from '../errors.js';
+import { paysItsPeriod } from '../lastPaid.js';
 import { Limits, utf8Bytes } from '../limits.js';
 import type { OffCyclePayment } from '../offCyclePayments.js';
+import { periodAfter } from '../payCalendar.js';
 import type { PayPeriod } from '../period.js';
 import type {
   Clock,
@@ -69,6 +71,54 @@ export class RunExistsError extends OperationFailedError {
     );
     this.name = 'RunExistsError';
   }
+}
+
+/** A regular run refused because its days overlap a period of the same frequency paid under another id. */
+export class PeriodOverlapsError extends OperationFailedError {
+  constructor(period: PayPeriod, paid: RunRecord) {
+    // ISO dates sort as text: the later start and the earlier end bound the shared days.
+    const from = [period.start, paid.period.start].sort()[1];
+    const to = [period.end, paid.period.end].sort()[0];
+    super(
+      'PERIOD_OVERLAPS',
+      `Period ${period.id} overlaps ${paid.period.id}, paid by regular run ${paid.runId} (${paid.status}): the days ${from} to ${to} would be paid twice. Pay the period after it (${periodAfter(paid.period).id}), or roll that run back first.`,
+      { details: { runId: paid.runId, period: paid.period.id, status: paid.status } },
+    );
+    this.name = 'PeriodOverlapsError';
+  }
+}
+
+/** Pages of the employer's regular runs (latest period end first) read for an overlap. */
+const OVERLAP_PAGES = [16, 256, 4_096] as const;
+
+/**
+ * The regular run that pays days of `period` under another id, if any: same frequency (the same
+ * employees), dates that meet, and a run that pays its period (open, completed, or halted half
+ * undone). The period lock only refuses the same id; `2026-03-04..2026-03-10` and `2026-W10` are
+ * different ids for five of the same days. Read while the employer is held, so no other start
+ * can write a run in between.
+ */
+async function overlappingRun(
+  runs: Pick<RunStore, 'listRegularRuns'>,
+  employerId: string,
+  period: PayPeriod,
+): Promise<RunRecord | undefined> {
+  for (const limit of OVERLAP_PAGES) {
+    const page = await runs.listRegularRuns(employerId, { limit });
+    for (const run of page) {
+      // Latest period end first: once a run ends before this period starts, none after it meets it.
+      if (run.period.end < period.start) return undefined;
+      if (
+        run.period.id !== period.id &&
+        run.period.frequency === period.frequency &&
+        run.period.start <= period.end &&
+        paysItsPeriod(run)
+      )
+        return run;
+    }
+    if (page.length < limit) return undefined;
+  }
+  return undefined;
 }
 
 function requestOf(command: StartRunCommand, runId: string, requestedAt: string): RunRequest {
@@ -213,6 +263,11 @@ export async function startRun(ports: StartRunPorts, command: StartRunCommand): 
     if (holder !== runId) {
       await releaseEmployer(ports, command.employerId, runId);
       throw new RunExistsError(await ports.runs.getRun(holder), holder, command.period);
+    }
+    const overlapping = await overlappingRun(ports.runs, command.employerId, command.period);
+    if (overlapping) {
+      await releaseLocks(ports, command, runId);
+      throw new PeriodOverlapsError(command.period, overlapping);
     }
   }
   // The run starts once it holds its employer: runs of one employer never overlap in time.

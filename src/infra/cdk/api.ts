@@ -11,6 +11,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { FunctionName } from '../../core/saga/functions.js';
 import type { BackendSpec } from '../backendSpec.js';
+import type { OffCycleRequestField } from '../lambda/offCycleApi.js';
 import { HttpMethod } from '../resources.js';
 import { LOG_RETENTION } from './functions.js';
 
@@ -21,18 +22,27 @@ export interface DeclaredApi {
 
 export const API_STAGE = 'v1';
 
-/** The body `POST /runs` must have (the handler validates the values themselves). */
+/**
+ * What each field of a `POST /runs` body must be: every field the handler takes, and only those
+ * (the handler refuses any other too, and validates the values themselves — payments and hours
+ * owed entry by entry, so the model only says they are lists).
+ */
+const START_RUN_FIELDS: Readonly<Record<OffCycleRequestField, apigateway.JsonSchema>> = {
+  employerId: { type: apigateway.JsonSchemaType.STRING, minLength: 1, maxLength: 128 },
+  period: { type: apigateway.JsonSchemaType.STRING, minLength: 1, maxLength: 64 },
+  payDate: { type: apigateway.JsonSchemaType.STRING, pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+  reason: { type: apigateway.JsonSchemaType.STRING, minLength: 1, maxLength: 1024 },
+  requestedBy: { type: apigateway.JsonSchemaType.STRING, maxLength: 256 },
+  payments: { type: apigateway.JsonSchemaType.ARRAY, items: { type: apigateway.JsonSchemaType.OBJECT } },
+  timesheet: { type: apigateway.JsonSchemaType.ARRAY, items: { type: apigateway.JsonSchemaType.OBJECT } },
+};
+
+/** The body `POST /runs` must have. */
 const START_RUN_SCHEMA: apigateway.JsonSchema = {
   schema: apigateway.JsonSchemaVersion.DRAFT4,
   type: apigateway.JsonSchemaType.OBJECT,
   required: ['employerId', 'period', 'reason'],
-  properties: {
-    employerId: { type: apigateway.JsonSchemaType.STRING, minLength: 1, maxLength: 128 },
-    period: { type: apigateway.JsonSchemaType.STRING, minLength: 1, maxLength: 64 },
-    payDate: { type: apigateway.JsonSchemaType.STRING, pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-    reason: { type: apigateway.JsonSchemaType.STRING, minLength: 1, maxLength: 1024 },
-    requestedBy: { type: apigateway.JsonSchemaType.STRING, maxLength: 256 },
-  },
+  properties: START_RUN_FIELDS,
   additionalProperties: false,
 };
 

@@ -59,15 +59,19 @@ function errorResponse(error: unknown): ApiResponse {
   return respond(500, { error: 'INTERNAL', message: 'The request failed; see the function log.' });
 }
 
-interface OffCycleRequest {
-  readonly employerId?: unknown;
-  readonly period?: unknown;
-  readonly payDate?: unknown;
-  readonly reason?: unknown;
-  readonly requestedBy?: unknown;
-  readonly payments?: unknown;
-  readonly timesheet?: unknown;
-}
+/** The fields of a `POST /runs` body; API Gateway's request model on AWS admits exactly these. */
+export const OFF_CYCLE_REQUEST_FIELDS = [
+  'employerId',
+  'period',
+  'payDate',
+  'reason',
+  'requestedBy',
+  'payments',
+  'timesheet',
+] as const;
+export type OffCycleRequestField = (typeof OFF_CYCLE_REQUEST_FIELDS)[number];
+
+type OffCycleRequest = { readonly [field in OffCycleRequestField]?: unknown };
 
 function field(request: OffCycleRequest, name: keyof OffCycleRequest, required: boolean): string | undefined {
   const value = request[name];
@@ -89,6 +93,18 @@ function parseRequest(body: string | undefined): OffCycleRequest {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     const kind = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
     throw new BadInputError('BAD_REQUEST', `The request body must be a JSON object, not ${kind}.`);
+  }
+  // A misspelt field (`paydate`) or one the API does not have (`dryRun`) would otherwise be
+  // ignored and the run started without it: refused, as API Gateway's model refuses it on AWS.
+  for (const field of Object.keys(parsed)) {
+    if (!(OFF_CYCLE_REQUEST_FIELDS as readonly string[]).includes(field)) {
+      const shown = JSON.stringify(field.length > 40 ? `${field.slice(0, 40)}…` : field);
+      throw new BadInputError(
+        'UNKNOWN_FIELD',
+        `The request has a field ${shown} the API does not take; remove it or use ${OFF_CYCLE_REQUEST_FIELDS.join(', ')}.`,
+        { details: { field } },
+      );
+    }
   }
   return parsed as OffCycleRequest;
 }

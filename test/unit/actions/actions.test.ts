@@ -218,6 +218,62 @@ describe('the rollback action', () => {
     expect((await setup.ports.runs.getRun(runId))?.status).toBe(RunStatus.Completed);
   });
 
+  it('holds the employer from its claim on: a start made before the rollback execution begins is refused', async () => {
+    const setup = await setUp();
+    const runId = await completedRun(setup);
+    // The payday (or an operator) starts the next period right after the rollback claimed the
+    // employer and before its execution turned the run ROLLING_BACK: here, as the claim is audited.
+    let raced: unknown;
+    const record = setup.ports.audit.record.bind(setup.ports.audit);
+    setup.ports.audit.record = async (entry) => {
+      if (entry.action === 'run.rollback') {
+        raced = await startRun(setup.ports, {
+          employerId: EMPLOYER,
+          period: parsePeriod('2026-12'),
+          runType: RunType.Regular,
+          requestedBy: 'schedule',
+        }).catch((e: unknown) => e);
+      }
+      return record(entry);
+    };
+
+    const result = await rollbackRun(setup.ports, recordingIoHost('yes'), rollbackRequest(runId));
+
+    expect(raced).toMatchObject({ code: 'EMPLOYER_BUSY' });
+    expect((raced as Error).message).toContain(`has run ${runId} open (ROLLING_BACK)`);
+    expect(await setup.ports.runs.getRun('acts-2026-12-regular')).toBeUndefined();
+    expect(result.kind === 'finished' && result.outcome.status).toBe(RunStatus.RolledBack);
+    // Once the rollback ended, the employer is free again.
+    const next = await startRun(setup.ports, {
+      employerId: EMPLOYER,
+      period: parsePeriod('2026-12'),
+      runType: RunType.Regular,
+      requestedBy: 'schedule',
+    });
+    expect(next.runId).toBe('acts-2026-12-regular');
+  });
+
+  it('gives the run its status back when the rollback execution could not be started', async () => {
+    const setup = await setUp();
+    const runId = await completedRun(setup);
+    setup.executions.nextStart = 'refused';
+
+    const error = await rollbackRun(setup.ports, recordingIoHost('yes'), rollbackRequest(runId)).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toMatchObject({ code: 'SFN_UNAVAILABLE' });
+    expect((await setup.ports.runs.getRun(runId))?.status).toBe(RunStatus.Completed);
+    // Nothing holds the employer: the next period starts at once.
+    const next = await startRun(setup.ports, {
+      employerId: EMPLOYER,
+      period: parsePeriod('2026-12'),
+      runType: RunType.Regular,
+      requestedBy: 'unit-test',
+    });
+    expect(next.runId).toBe('acts-2026-12-regular');
+  });
+
   it('returns a halted rollback when the bank refuses the reversal, and its error says how to resume', async () => {
     const setup = await setUp();
     const runId = await completedRun(setup);

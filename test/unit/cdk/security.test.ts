@@ -11,6 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FunctionName } from '../../../src/core/saga/functions.js';
 import { backendSpec, TargetKind } from '../../../src/infra/backendSpec.js';
 import { buildApp } from '../../../src/infra/cdk/app.js';
+import { OFF_CYCLE_REQUEST_FIELDS } from '../../../src/infra/lambda/offCycleApi.js';
 import {
   actionsOf,
   BUNDLE_DIR,
@@ -216,6 +217,19 @@ describe('the off-cycle API', () => {
       HttpMethod: 'POST',
       RequestModels: { 'application/json': Match.anyValue() },
     });
+  });
+
+  it('admits in its request model exactly the fields the handler takes (payments and hours owed included)', () => {
+    const models = synth.ofType('AWS::ApiGateway::Model');
+    expect(models).toHaveLength(1);
+    const schema = models[0]![1].Properties.Schema as {
+      properties: Record<string, { type: string }>;
+      additionalProperties: boolean;
+    };
+    expect(Object.keys(schema.properties).sort()).toEqual([...OFF_CYCLE_REQUEST_FIELDS].sort());
+    expect(schema.properties.payments?.type).toBe('array');
+    expect(schema.properties.timesheet?.type).toBe('array');
+    expect(schema.additionalProperties).toBe(false);
   });
 
   it('throttles the stage and logs every request', () => {

@@ -108,6 +108,49 @@ describe('runs of one employer are serialised', () => {
   });
 });
 
+describe('regular periods of one frequency never overlap', () => {
+  it('refuses a regular run whose days overlap a period paid under another id (exit 1), writing nothing', async () => {
+    const { ports, start } = await setUp();
+    const first = await startRun(start, regular('2026-03-02..2026-03-15'));
+    await ports.runs.updateRun(first.runId, { status: RunStatus.Completed });
+    const runsBefore = ports.runs.runs.size;
+
+    const error = await startRun(start, regular('2026-03-09..2026-03-22')).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'PERIOD_OVERLAPS', kind: 'operation-failed' });
+    expect((error as Error).message).toBe(
+      'Period 2026-03-09..2026-03-22 overlaps 2026-03-02..2026-03-15, paid by regular run acme-2026-03-02_2026-03-15-regular (COMPLETED): the days 2026-03-09 to 2026-03-15 would be paid twice. Pay the period after it (2026-03-16..2026-03-29), or roll that run back first.',
+    );
+    expect(ports.runs.runs.size).toBe(runsBefore);
+    expect(ports.locks.holders.has(`${EMPLOYER}#2026-03-09..2026-03-22#regular`)).toBe(false);
+    expect(ports.locks.holders.has(employerLockKey(EMPLOYER))).toBe(false);
+    // The period right after it is not an overlap.
+    expect((await startRun(start, regular('2026-03-16..2026-03-29'))).runId).toBe(
+      'acme-2026-03-16_2026-03-29-regular',
+    );
+  });
+
+  it('a week that does not start on Monday overlaps the ISO weeks it touches; other frequencies never do', async () => {
+    const { ports, start } = await setUp();
+    const week = await startRun(start, regular('2026-W10'));
+    await ports.runs.updateRun(week.runId, { status: RunStatus.Completed });
+    await expect(startRun(start, regular('2026-03-04..2026-03-10'))).rejects.toMatchObject({
+      code: 'PERIOD_OVERLAPS',
+    });
+    // A monthly run pays the monthly employees: the same days, other people.
+    const month = await startRun(start, regular('2026-03'));
+    expect(month.runId).toBe('acme-2026-03-regular');
+  });
+
+  it('a period whose run was rolled back or failed to start holds no days', async () => {
+    const { ports, start } = await setUp();
+    const first = await startRun(start, regular('2026-03-02..2026-03-15'));
+    await ports.runs.updateRun(first.runId, { status: RunStatus.RolledBack });
+    const second = await startRun(start, regular('2026-03-09..2026-03-22'));
+    expect(second.runId).toBe('acme-2026-03-09_2026-03-22-regular');
+  });
+});
+
 describe('off-cycle runs pay exactly what they are given', () => {
   it('refuses an off-cycle start with neither payments nor hours owed, or with both, writing nothing', async () => {
     const { ports, start } = await setUp();

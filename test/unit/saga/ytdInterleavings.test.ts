@@ -1,8 +1,9 @@
 /**
  * The year-to-date invariant under any interleaving, checked by fast-check: batches of runs,
- * off-cycle runs, concurrent starts of one period and rollbacks (the bank transmitting, refusing
- * or partly returning the reversal) over three periods run concurrently, every store call a
- * point where fast-check's scheduler picks what goes next. After each batch settles:
+ * off-cycle runs, concurrent starts of one period, payday triggers (the schedule's own starts)
+ * and rollbacks (the bank transmitting, refusing or partly returning the reversal) over three
+ * periods run concurrently, every store call a point where fast-check's scheduler picks what goes
+ * next. Throughout, the employer's runs and rollbacks never overlap. After each batch settles:
  *  - YTD(employee, 2026) = opening of 2026 + the payslips of exactly the runs that stand
  *    (completed, or halted before their payslips were voided), each once; 2025's opening never counts;
  *  - `verify` passes on every run, with the ACH files the real bank gateway wrote;
@@ -13,17 +14,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gatherVerifyData } from '../../../src/actions/verifyData.js';
 import type { Cents } from '../../../src/core/money.js';
+import { paySchedule } from '../../../src/core/paySchedule.js';
 import { parsePeriod } from '../../../src/core/periodParser.js';
 import { generateRosterCsv } from '../../../src/core/rosterGenerator.js';
 import { parseRoster } from '../../../src/core/rosterParser.js';
 import { beginRollback } from '../../../src/core/saga/compensations.js';
-import { claimEmployer } from '../../../src/core/saga/employerLock.js';
+import { claimEmployerForRollback } from '../../../src/core/saga/employerLock.js';
+import { planPaydayTask, type StartOutcome } from '../../../src/core/saga/paydayTasks.js';
 import { AchFileKind, type RunRecord, RunType } from '../../../src/core/saga/records.js';
 import { planRollback, RollbackDecision } from '../../../src/core/saga/rollbackPlan.js';
 import { startRun } from '../../../src/core/saga/startRun.js';
 import { CompensationStatus, isOpen, StepName, StepStatus } from '../../../src/core/saga/steps.js';
 import { failedChecks, verifyRun } from '../../../src/core/verify/verifyRun.js';
 import { addYtd, openingYtdFor, payslipContribution, ZERO_YTD } from '../../../src/core/ytd.js';
+import { startScheduledRun } from '../../../src/infra/lambda/paydayHandlers.js';
 import { type Bank, compensateChain, drive, memoryWorld, type World } from '../../support/memorySaga.js';
 
 const EMPLOYER = 'prop';
@@ -64,7 +68,15 @@ type Operation =
   | { readonly kind: 'run'; readonly period: number; readonly failAt?: StepName }
   | { readonly kind: 'offcycle'; readonly period: number }
   | { readonly kind: 'concurrent'; readonly period: number }
-  | { readonly kind: 'rollback'; readonly target: number; readonly bank: Bank };
+  | { readonly kind: 'rollback'; readonly target: number; readonly bank: Bank }
+  | { readonly kind: 'payday' };
+
+/**
+ * The employer's pay schedule, for the payday operation: monthly from October, so the planned runs
+ * are 2026-10 (paid October 30, past the reversal window) and 2026-11 (paid November 30), the same
+ * periods the operator's runs pay by hand (on November 25): a period is paid once either way.
+ */
+const SCHEDULE = paySchedule({ employerId: EMPLOYER, calendar: 'monthly', from: '2026-10' });
 
 const period = fc.integer({ min: 0, max: PERIODS.length - 1 });
 const operation: fc.Arbitrary<Operation> = fc.oneof(
@@ -80,6 +92,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
     target: fc.nat(6),
     bank: fc.constantFrom<Bank>('transmit', 'reject', 'return'),
   }),
+  fc.record({ kind: fc.constant('payday' as const) }),
 );
 
 /** Every method of a store becomes a point where the scheduler decides what runs next. */
@@ -95,7 +108,34 @@ function scheduled<T extends object>(s: fc.Scheduler, target: T): T {
 }
 
 async function world(s: fc.Scheduler): Promise<World> {
-  return memoryWorld({ employer: EMPLOYER, roster: ROSTER, now: NOW, wrap: (store) => scheduled(s, store) });
+  const w = await memoryWorld({
+    employer: EMPLOYER,
+    roster: ROSTER,
+    now: NOW,
+    wrap: (store) => scheduled(s, store),
+  });
+  await w.ports.schedules.put(SCHEDULE);
+  return w;
+}
+
+/**
+ * Runs of one employer are serialised, rollbacks included: from the moment a start or a rollback
+ * holds the employer until its run is closed again, nothing else of the employer may be under way
+ * (a run reading year-to-date balances that a rollback is taking apart would compute against the
+ * wrong figures, and verify could not tell). Each operation marks the span it holds the employer.
+ */
+class Serialisation {
+  private holder: string | undefined;
+  readonly overlaps: string[] = [];
+
+  enter(what: string): void {
+    if (this.holder !== undefined) this.overlaps.push(`${what} began while ${this.holder} was under way`);
+    this.holder = what;
+  }
+
+  leave(what: string): void {
+    if (this.holder === what) this.holder = undefined;
+  }
 }
 
 async function start(w: World, runType: RunType, p: number): Promise<string | undefined> {
@@ -127,7 +167,12 @@ async function start(w: World, runType: RunType, p: number): Promise<string | un
   }
 }
 
-async function operatorRollback(w: World, target: number, answer: Bank): Promise<void> {
+async function operatorRollback(
+  w: World,
+  serial: Serialisation,
+  target: number,
+  answer: Bank,
+): Promise<void> {
   const runs = [...(await w.saga.runs.listRuns({ employerId: EMPLOYER, limit: 100 }))].reverse();
   const run = runs[target % Math.max(1, runs.length)];
   if (!run || isOpen(run.status)) return;
@@ -144,11 +189,14 @@ async function operatorRollback(w: World, target: number, answer: Bank): Promise
   });
   if (plan.decision === RollbackDecision.NothingToDo || plan.decision === RollbackDecision.Refuse) return;
   try {
-    await claimEmployer({ ...w.saga, executions: w.executions }, EMPLOYER, run.runId);
+    // As the rollback action claims it: the employer held, the run ROLLING_BACK until it ends.
+    await claimEmployerForRollback({ ...w.saga, executions: w.executions }, run);
   } catch (error) {
-    expect((error as { code?: string }).code).toBe('EMPLOYER_BUSY');
+    // Another run open, or another rollback of this run got there first.
+    expect((error as { code?: string }).code).toMatch(/^(EMPLOYER_BUSY|RUN_CHANGED)$/);
     return;
   }
+  serial.enter(`rollback of ${run.runId}`);
   await beginRollback(w.saga, {
     runId: run.runId,
     failedStep: plan.fromStep!,
@@ -161,18 +209,48 @@ async function operatorRollback(w: World, target: number, answer: Bank): Promise
     plan.steps.map((s) => s.step),
     answer,
   );
+  serial.leave(`rollback of ${run.runId}`);
 }
 
-async function execute(w: World, op: Operation): Promise<void> {
+/**
+ * One trigger of the payday machine: its plan on the day, then each due employer's start through
+ * the scheduled-run handler (the start action every run uses), then the run's saga.
+ */
+async function payday(w: World, serial: Serialisation): Promise<void> {
+  const plan = await planPaydayTask(w.saga, { asOf: NOW });
+  for (const item of plan.due) {
+    let outcome: StartOutcome;
+    try {
+      outcome = await startScheduledRun({ ports: w.saga, executions: w.executions }, item);
+    } catch (error) {
+      // The machine reports it as failed: an open run of the employer.
+      expect((error as { code?: string }).code).toBe('EMPLOYER_BUSY');
+      continue;
+    }
+    if ('runId' in outcome) {
+      REACHED.add('scheduled start');
+      await pay(w, serial, outcome.runId);
+    } else expect('skipped' in outcome && outcome.skipped).toBe('already-started');
+  }
+}
+
+/** The run's saga to its end, holding the employer from its start. */
+async function pay(w: World, serial: Serialisation, runId: string, failAt?: StepName): Promise<void> {
+  serial.enter(runId);
+  await drive(w, runId, failAt);
+  serial.leave(runId);
+}
+
+async function execute(w: World, serial: Serialisation, op: Operation): Promise<void> {
   switch (op.kind) {
     case 'run': {
       const runId = await start(w, RunType.Regular, op.period);
-      if (runId) await drive(w, runId, op.failAt);
+      if (runId) await pay(w, serial, runId, op.failAt);
       return;
     }
     case 'offcycle': {
       const runId = await start(w, RunType.OffCycle, op.period);
-      if (runId) await drive(w, runId);
+      if (runId) await pay(w, serial, runId);
       return;
     }
     case 'concurrent': {
@@ -182,11 +260,13 @@ async function execute(w: World, op: Operation): Promise<void> {
       ]);
       const started = ids.filter((id): id is string => id !== undefined);
       expect(started.length).toBeLessThanOrEqual(1);
-      if (started[0]) await drive(w, started[0]);
+      if (started[0]) await pay(w, serial, started[0]);
       return;
     }
     case 'rollback':
-      return operatorRollback(w, op.target, op.bank);
+      return operatorRollback(w, serial, op.target, op.bank);
+    case 'payday':
+      return payday(w, serial);
   }
 }
 
@@ -256,8 +336,10 @@ describe('year-to-date balances under any interleaving', () => {
         fc.array(fc.array(operation, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
         async (s, batches) => {
           const w = await world(s);
+          const serial = new Serialisation();
           for (const batch of batches) {
-            await s.waitFor(Promise.all(batch.map((op) => execute(w, op))));
+            await s.waitFor(Promise.all(batch.map((op) => execute(w, serial, op))));
+            expect(serial.overlaps).toEqual([]);
             await checkInvariants(w);
           }
           // Whatever happened, a run still works at the end, against the balances as they stand.
@@ -268,6 +350,11 @@ describe('year-to-date balances under any interleaving', () => {
       ),
       { numRuns: 100 },
     );
-    expect([...REACHED].sort()).toEqual(['COMPENSATION_FAILED', 'COMPLETED', 'ROLLED_BACK']);
+    expect([...REACHED].sort()).toEqual([
+      'COMPENSATION_FAILED',
+      'COMPLETED',
+      'ROLLED_BACK',
+      'scheduled start',
+    ]);
   }, 300_000);
 });
