@@ -7,6 +7,7 @@
  * the rest and records its outputs as the local target, as an aws deploy records its stack's.
  */
 
+import { resolve } from 'node:path';
 import { type IIoHost, ioMessage } from '../core/ioMessages.js';
 import { LOCAL_STACK_NAME } from '../infra/backendNames.js';
 import { localCredentials } from '../infra/local/credentials.js';
@@ -57,7 +58,9 @@ export function describeChange(change: LocalChange): string {
 }
 
 export async function runLocalDeploy(request: LocalDeployRequest, io: IIoHost): Promise<LocalDeployResult> {
-  const templateFile = request.templateFile ?? builtTemplatePath();
+  // Recorded with the local target: a path that still means the same file from another folder.
+  const templateFile =
+    request.templateFile === undefined ? builtTemplatePath() : resolve(request.templateFile);
   const template = readTemplate(templateFile);
   // Resolved here too: a template the local stack cannot run is refused before a host is involved.
   const plan = templatePlan(template, LOCAL_SCOPE);

@@ -32,7 +32,7 @@ import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import { localTarget } from '../infra/localTarget.js';
-import { LOCAL_TARGET_NAME } from '../infra/targets.js';
+import { isTargetName, LOCAL_TARGET_NAME } from '../infra/targets.js';
 import type { CommandContext } from './context.js';
 
 export interface Backend {
@@ -60,9 +60,11 @@ export const LOCAL_TARGET = LOCAL_TARGET_NAME;
 
 export function requireLocalTarget(ctx: CommandContext, what: string): void {
   if (ctx.globals.target !== LOCAL_TARGET) {
+    // The target may come from the environment rather than the command line.
+    const fromEnv = ctx.env.target !== undefined && ctx.env.target !== LOCAL_TARGET;
     throw new BadInputError(
       'LOCAL_ONLY',
-      `${what} is only available on the local target, not on ${ctx.globals.target}; drop --target.`,
+      `${what} is only available on the local target, not on ${isTargetName(ctx.globals.target) ? ctx.globals.target : JSON.stringify(ctx.globals.target)}; drop --target${fromEnv ? ' and unset PAYROLL_OPS_TARGET' : ''}.`,
     );
   }
 }
@@ -96,6 +98,8 @@ async function openAws(
   resolved: Extract<ResolvedTarget, { kind: 'aws' }>,
 ): Promise<Opened> {
   const { target } = resolved;
+  // Before any AWS call: a record without the names this CLI needs says so, and how to update it.
+  const names = namesFromOutputs(target);
   const identity = await callerIdentity({
     region: target.region,
     sharedFiles: ctx.env.awsSharedFiles,
@@ -107,7 +111,6 @@ async function openAws(
       `Target ${target.name} is in account ${target.account}, but these credentials are for account ${identity.account}; use the profile of ${target.account}${target.profile ? '' : ' (--profile or AWS_PROFILE)'}.`,
     );
   }
-  const names = namesFromOutputs(target);
   const clients = clientsFor(
     { kind: 'aws', region: target.region, ...(target.profile ? { profile: target.profile } : {}) },
     { userAgent: 'payroll-ops-cli' },

@@ -2,7 +2,7 @@
  * `payroll-ops local start|stop|status|reset`: manage the embedded local stack that owns the data
  * folder ($PAYROLL_OPS_HOME). Other commands start a host on demand; these manage one explicitly.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -11,7 +11,7 @@ import type { RunRecord } from '../core/saga/records.js';
 import { RunStatus } from '../core/saga/steps.js';
 import { ensureLocalHost, findRunningHost, stopLocalHost } from '../infra/local/ensureHost.js';
 import { HostMode, homePaths } from '../infra/local/hostRecord.js';
-import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
+import { ensurePrivateFolder, looksLikeDataFolder } from '../infra/local/privateFolder.js';
 import { type CommandContext, contextFor } from './context.js';
 import { endpointLines, renderLocalStatus } from './io/localRender.js';
 
@@ -78,16 +78,40 @@ async function runsInFlight(ctx: CommandContext): Promise<readonly RunRecord[]> 
   return runs.filter((run) => IN_FLIGHT.includes(run.status));
 }
 
+const realpathOr = (path: string): string => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
+
+const entriesOf = (path: string): string[] => {
+  try {
+    return readdirSync(path);
+  } catch {
+    return []; // missing or unreadable: ensurePrivateFolder says which
+  }
+};
+
 /** Everything in the data folder except operator configuration (config*) and credentials goes. */
 async function reset(ctx: CommandContext, force: boolean): Promise<void> {
   const { env, io } = ctx;
+  // It wipes the local data folder, judging the runs in flight by the local stack's: never another target's.
+  const { requireLocalTarget } = await import('./backend.js');
+  requireLocalTarget(ctx, 'local reset');
   const home = resolve(env.home);
-  if (home === '/' || home === resolve(homedir())) {
+  // Through any symbolic link: a data folder that is a link to the home folder is the home folder.
+  const real = realpathOr(home);
+  const present = entriesOf(home);
+  if (real === '/' || real === realpathOr(resolve(homedir())) || !looksLikeDataFolder(present)) {
     throw new BadInputError(
       'UNSAFE_HOME',
-      `Refusing to wipe ${home}; point PAYROLL_OPS_HOME at a data folder.`,
+      `Refusing to wipe ${home}: it is not a payroll-ops data folder; point PAYROLL_OPS_HOME at one.`,
     );
   }
+  // A shared folder (/tmp), another user's, or one with planted entries is refused before anything goes.
+  if (existsSync(home)) ensurePrivateFolder(home, (message) => io.warn(message));
   const inFlight = await runsInFlight(ctx);
   const named = inFlight.map((run) => `${run.runId} (${run.status})`).join(', ');
   if (inFlight.length > 0 && !force) {

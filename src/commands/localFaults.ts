@@ -7,6 +7,7 @@ import {
   readFaults,
   writeFaults,
 } from '../infra/local/faults.js';
+import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import { requireLocalTarget } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
 
@@ -39,6 +40,7 @@ export function registerLocalFaults(program: Command): void {
       const ctx = contextFor(command);
       requireLocalTarget(ctx, 'Fault injection');
       const plan = { ...readFaults(ctx.env.home), ...parseFaultAssignments(assignments) };
+      ensurePrivateFolder(ctx.env.home, (message) => ctx.io.warn(message));
       writeFaults(ctx.env.home, plan);
       show(ctx, plan);
     });
@@ -58,6 +60,7 @@ export function registerLocalFaults(program: Command): void {
     .addHelpText('after', '\nExample:\n  $ payroll-ops --output json local faults show')
     .action((_raw: unknown, command: Command) => {
       const ctx = contextFor(command);
+      requireLocalTarget(ctx, 'Fault injection');
       show(ctx, readFaults(ctx.env.home));
     });
 }

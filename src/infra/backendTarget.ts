@@ -7,7 +7,13 @@ import { BadInputError, InfrastructureError } from '../core/errors.js';
 import { StateMachineName } from '../core/saga/functions.js';
 import { OutboxQueue, OutputKey } from './backendSpec.js';
 import type { BackendConfig } from './lambda/composition.js';
-import { type AwsTarget, LOCAL_TARGET_NAME, readTarget, readTargets } from './targets.js';
+import {
+  type AwsTarget,
+  isTargetName,
+  LOCAL_TARGET_NAME,
+  readTarget,
+  recordedTargetNames,
+} from './targets.js';
 
 /** Everything a command may name on one backend. */
 export interface BackendNames extends BackendConfig {
@@ -26,9 +32,16 @@ export type ResolvedTarget =
 /** The target `name` names, or bad input naming it and how to create one. */
 export function resolveTarget(home: string, name: string): ResolvedTarget {
   if (name === LOCAL_TARGET_NAME) return { kind: 'local', name: LOCAL_TARGET_NAME };
+  if (!isTargetName(name)) {
+    throw new BadInputError(
+      'BAD_TARGET_NAME',
+      `--target ${JSON.stringify(name)} is not a target name: use local or a deployed target's name (1–24 lower-case letters, digits and hyphens, e.g. prod); see payroll-ops target list.`,
+      { details: { target: name } },
+    );
+  }
   const target = readTarget(home, name);
   if (!target) {
-    const known = Object.keys(readTargets(home));
+    const known = recordedTargetNames(home);
     throw new BadInputError(
       'UNKNOWN_TARGET',
       `Target ${name} is not known here${known.length > 0 ? ` (known: local, ${known.join(', ')})` : ''}; create it with payroll-ops deploy --target ${name} --region REGION, or import a deployed stack with payroll-ops target add ${name} --region REGION.`,

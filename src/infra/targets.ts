@@ -9,8 +9,8 @@
 import {
   chmodSync,
   closeSync,
-  existsSync,
-  mkdirSync,
+  constants,
+  fstatSync,
   openSync,
   readFileSync,
   rmSync,
@@ -19,6 +19,7 @@ import {
 import { join } from 'node:path';
 import { BadInputError } from '../core/errors.js';
 import { writeFileAtomic } from './local/atomicFile.js';
+import { ensurePrivateFolder } from './local/privateFolder.js';
 
 export const CONFIG_FILE = 'config.json';
 /** The embedded stack: always there, never recorded. */
@@ -47,11 +48,15 @@ export interface ConfigFile {
 // Lower-case letters, digits and hyphens: it names the default stack `payroll-ops-<target>` too.
 const TARGET_NAME = /^[a-z][a-z0-9-]{0,23}$/;
 
+export function isTargetName(name: string): boolean {
+  return TARGET_NAME.test(name) && !name.endsWith('-');
+}
+
 export function validateTargetName(name: string): string {
-  if (!TARGET_NAME.test(name) || name.endsWith('-')) {
+  if (!isTargetName(name)) {
     throw new BadInputError(
       'BAD_TARGET_NAME',
-      `Target name "${name}" is not valid: use 1–24 lower-case letters, digits and hyphens, starting with a letter (e.g. prod).`,
+      `Target name ${JSON.stringify(name)} is not valid: use 1–24 lower-case letters, digits and hyphens, starting with a letter (e.g. prod).`,
     );
   }
   return name;
@@ -61,12 +66,53 @@ export function configPath(home: string): string {
   return join(home, CONFIG_FILE);
 }
 
+/** Far more than any number of targets takes (one is about 1.5 KB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * config.json's text, or undefined when there is none. It names the stacks, accounts and profiles
+ * every command uses, so it must be the operator's own file: another user's (planted in a folder
+ * that was open to them) is refused, and so is a file too large to be a config.
+ */
+function readConfigText(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new BadInputError('CONFIG_UNREADABLE', `Cannot read ${path}; check its permissions or remove it.`, {
+      cause: error,
+    });
+  }
+  try {
+    const stat = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid) {
+      throw new BadInputError(
+        'CONFIG_NOT_YOURS',
+        `${path} belongs to another user (uid ${stat.uid}), who could point your commands at other stacks; remove it or point PAYROLL_OPS_HOME at a folder of your own.`,
+      );
+    }
+    if (!stat.isFile()) throw new BadInputError('CONFIG_UNREADABLE', `${path} is not a file; remove it.`);
+    if (stat.size > MAX_CONFIG_BYTES) {
+      throw new BadInputError(
+        'CONFIG_TOO_LARGE',
+        `${path} is ${(stat.size / 1024 / 1024).toFixed(1)} MiB, more than a config holds (at most 1 MiB); fix or remove it.`,
+      );
+    }
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readConfig(home: string): ConfigFile {
   const path = configPath(home);
-  if (!existsSync(path)) return {};
+  const text = readConfigText(path);
+  if (text === undefined) return {};
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new BadInputError('CONFIG_UNREADABLE', `${path} is not valid JSON; fix or remove it.`, {
       cause: error,
@@ -79,8 +125,6 @@ export function readConfig(home: string): ConfigFile {
 }
 
 function writeConfig(home: string, config: ConfigFile): void {
-  // The data folder is private: the config names accounts and profiles.
-  mkdirSync(home, { recursive: true, mode: 0o700 });
   const path = configPath(home);
   writeFileAtomic(path, `${JSON.stringify(config, null, 2)}\n`, 0o600);
   chmodSync(path, 0o600);
@@ -93,7 +137,9 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** Holds `config.json.lock` (created exclusively) while `work` runs; waits for another holder. */
 function withConfigLock<T>(home: string, work: () => T): T {
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  // The data folder is private (the config names accounts and profiles), and never a shared one:
+  // the lock and the temporary file are made in it.
+  ensurePrivateFolder(home);
   const lock = `${configPath(home)}.lock`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
@@ -124,12 +170,73 @@ export function updateConfig(home: string, change: (config: ConfigFile) => Confi
   withConfigLock(home, () => writeConfig(home, change(readConfig(home))));
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/** What is wrong with a target record as config.json holds it; undefined when it is usable. */
+function recordProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'it is not a target record';
+  if (value.kind !== 'aws') return 'its kind is not aws';
+  for (const field of ['account', 'region', 'stackName'] as const) {
+    if (!isText(value[field])) return `its ${field} is missing`;
+  }
+  if (value.profile !== undefined && !isText(value.profile)) return 'its profile is not a name';
+  if (
+    !isRecord(value.outputs) ||
+    !Object.values(value.outputs).every((output) => typeof output === 'string')
+  ) {
+    return 'its outputs are not a map of names';
+  }
+  return undefined;
+}
+
+/** The usable record of `name`; one line naming the target and the way out otherwise. */
+function asTarget(home: string, name: string, value: unknown): AwsTarget {
+  const problem = recordProblem(value);
+  if (problem !== undefined) {
+    throw new BadInputError(
+      'CONFIG_BAD_TARGET',
+      `${configPath(home)} holds no usable record of target ${JSON.stringify(name)} (${problem}); forget it with payroll-ops target remove ${name}, then deploy it or import it again with payroll-ops target add.`,
+    );
+  }
+  const record = value as unknown as AwsTarget;
+  return {
+    ...record,
+    name,
+    definitionHash: typeof record.definitionHash === 'string' ? record.definitionHash : '',
+    cliVersion: typeof record.cliVersion === 'string' ? record.cliVersion : '',
+    deployedAt: typeof record.deployedAt === 'string' ? record.deployedAt : '',
+  };
+}
+
+/** The recorded targets' map as config.json holds it (records unchecked). */
+function recordedTargets(home: string): Readonly<Record<string, unknown>> {
+  const targets = readConfig(home).targets as unknown;
+  if (targets === undefined || targets === null) return {};
+  if (!isRecord(targets)) {
+    throw new BadInputError(
+      'CONFIG_UNREADABLE',
+      `${configPath(home)}: "targets" must be an object of target records; fix or remove it.`,
+    );
+  }
+  return targets;
+}
+
+/** The names of the recorded targets, usable or not. */
+export function recordedTargetNames(home: string): string[] {
+  return Object.keys(recordedTargets(home));
+}
+
 export function readTargets(home: string): Readonly<Record<string, AwsTarget>> {
-  return readConfig(home).targets ?? {};
+  return Object.fromEntries(
+    Object.entries(recordedTargets(home)).map(([name, value]) => [name, asTarget(home, name, value)]),
+  );
 }
 
 export function readTarget(home: string, name: string): AwsTarget | undefined {
-  return Object.hasOwn(readTargets(home), name) ? readTargets(home)[name] : undefined;
+  const targets = recordedTargets(home);
+  return Object.hasOwn(targets, name) ? asTarget(home, name, targets[name]) : undefined;
 }
 
 export function writeTarget(home: string, target: AwsTarget): void {

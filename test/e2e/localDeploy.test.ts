@@ -4,7 +4,7 @@
  * template would change and `deploy` makes it, and a template that would drop a table is refused
  * with nothing changed.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
@@ -164,6 +164,81 @@ describe('deploy on the local target', () => {
       ),
     ]);
     expect(await diff()).toEqual([]);
+  });
+
+  it('refuses, exit 2 in one line with nothing changed, templates a clumsy or hostile hand made', async () => {
+    interface Resource {
+      Type: string;
+      Properties: { Environment: { Variables: Record<string, string> } };
+    }
+    const edited = (
+      name: string,
+      edit: (template: { Resources: Record<string, Resource | object> }) => void,
+    ) =>
+      templateFile(name, (text) => {
+        const template = JSON.parse(text);
+        edit(template);
+        return JSON.stringify(template);
+      });
+    const huge = join(scratch, 'huge.template.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 1024 ** 3);
+    const cases: [string, RegExp][] = [
+      [huge, /is larger than 1 MiB, CloudFormation's limit for a template/],
+      ['/dev/zero', /^error: \/dev\/zero is not a file/],
+      [
+        edited('handler', (template) => {
+          const fn = Object.values(template.Resources).find(
+            (r): r is Resource => (r as Resource).Type === 'AWS::Lambda::Function',
+          );
+          fn!.Properties.Environment.Variables.PAYROLL_OPS_HANDLER = 'constructor';
+        }),
+        /^error: Function payroll-ops-[a-z-]+ cannot run locally: PAYROLL_OPS_HANDLER="constructor" names no handler;/,
+      ],
+      [
+        edited('bad-definition', (template) => {
+          template.Resources.NewQueue = {
+            Type: 'AWS::SQS::Queue',
+            Properties: { QueueName: 'payroll-ops-new' },
+          };
+          template.Resources.Bad = {
+            Type: 'AWS::StepFunctions::StateMachine',
+            Properties: {
+              StateMachineName: 'payroll-ops-bad',
+              DefinitionString: '{"StartAt":"X","States":{}}',
+            },
+          };
+        }),
+        /^error: Bad: Invalid State Machine Definition: .*; fix the state machine's definition\.$/,
+      ],
+      [
+        edited('path-table', (template) => {
+          template.Resources.Evil = {
+            Type: 'AWS::DynamoDB::Table',
+            Properties: {
+              TableName: '../../etc/x',
+              KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+              AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+            },
+          };
+        }),
+        /^error: Evil: the DynamoDB table name "\.\.\/\.\.\/etc\/x" is not valid on AWS/,
+      ],
+    ];
+    for (const [file, message] of cases) {
+      const refused = await cli.run(['deploy', '--template', file]);
+      expect(refused.code, file).toBe(2);
+      expect(
+        refused.stderr
+          .trim()
+          .split('\n')
+          .filter((line) => !line.startsWith('deploying')),
+      ).toEqual([expect.stringMatching(message)]);
+    }
+    expect(await diff()).toEqual([]);
+    await expect(
+      clients().dynamodb.send(new DescribeTableCommand({ TableName: 'payroll-ops-new' })),
+    ).rejects.toThrow();
   });
 
   it('refuses AWS flags on the local target, exit 2', async () => {

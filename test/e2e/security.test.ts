@@ -4,7 +4,19 @@
  * its AWS endpoint, its API. Each attack is its own test; each asserts what the attacker gets.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lchownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -106,6 +118,67 @@ describe('the data folder the CLI creates', () => {
     expect(result.stderr).toMatch(/warning: .*open to other users.*private/);
     expect(statSync(home).mode & 0o777).toBe(0o700);
     expect(statSync(join(home, 'host.json')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('a data folder others could have written to', () => {
+  const folders = new Set<string>();
+  // Should one of them start a host after all, it does not outlive the test.
+  afterAll(async () => {
+    for (const folder of folders) await cli.run(['local', 'stop'], { env: { PAYROLL_OPS_HOME: folder } });
+  });
+  /** Runs the CLI on another data folder; every result is scanned like the others. */
+  const runIn = async (folder: string, ...args: string[]) => {
+    folders.add(folder);
+    const result = await cli.run(args, { env: { PAYROLL_OPS_HOME: folder } });
+    printed.push(result.stdout, result.stderr);
+    return result;
+  };
+  const planted = { accessKeyId: 'AKIAMALLORYMALLORY12', secretAccessKey: 'm'.repeat(40) };
+
+  it('is refused in one line, exit 2: no host starts and nothing is written in it', async () => {
+    const shared = join(root, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    const result = await runIn(shared, 'local', 'start', '--detach');
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: The data folder .*shared is writable by other users \(mode 0777\)/),
+    ]);
+    expect(readdirSync(shared)).toEqual([]);
+    expect(statSync(shared).mode & 0o777).toBe(0o777);
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    'keeps credentials another user planted (a link to their file) from becoming the folder’s secret',
+    async () => {
+      // As it was: open to everyone while the neighbour planted; then made private by its owner.
+      const folder = join(root, 'planted');
+      mkdirSync(folder, { mode: 0o700 });
+      const theirs = join(root, 'neighbour-credentials');
+      writeFileSync(theirs, JSON.stringify(planted));
+      lchownSync(theirs, 65534, 65534);
+      symlinkSync(theirs, join(folder, 'credentials'));
+      lchownSync(join(folder, 'credentials'), 65534, 65534);
+      const result = await runIn(folder, 'local', 'start', '--detach');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/credentials in the data folder belongs to another user \(uid 65534\)/);
+      expect(existsSync(join(folder, 'host.json'))).toBe(false);
+    },
+  );
+
+  it('never writes the host log through a link (to ~/.bashrc, say)', async () => {
+    const folder = join(root, 'linked-log');
+    mkdirSync(folder, { mode: 0o700 });
+    const bashrc = join(root, 'bashrc');
+    writeFileSync(bashrc, '# mine\n');
+    symlinkSync(bashrc, join(folder, 'host.log'));
+    const result = await runIn(folder, 'local', 'start', '--detach');
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: .*host\.log is a symbolic link; .*remove the link\.$/),
+    ]);
+    expect(readFileSync(bashrc, 'utf8')).toBe('# mine\n');
   });
 });
 

@@ -6,7 +6,8 @@
  * and DynamoDB, SQS and Step Functions by the local host's signed endpoints, reached through
  * AWS_ENDPOINT_URL_<SERVICE> exactly as an SDK reaches real ones.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +154,53 @@ describe('targets that cannot be reached', () => {
   });
 });
 
+describe('targets named or recorded wrong', () => {
+  it.each([
+    ['empty', ''],
+    ['with a newline', 'a\nb'],
+    ['a path', '../x'],
+  ])('refuses a --target name that is %s in one line, exit 2', async (_what, name) => {
+    const result = await cli.run(['--target', name, 'status']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `error: --target ${JSON.stringify(name)} is not a target name: use local or a deployed target's name (1–24 lower-case letters, digits and hyphens, e.g. prod); see payroll-ops target list.`,
+    ]);
+  });
+
+  it('names deploy in one line, before any AWS call, when a recorded stack lacks an output this CLI needs', async () => {
+    const { [OutputKey.PaydayStateMachineArn]: _payday, ...older } = localOutputs();
+    record('older', older);
+    const calls = plane.calls.length;
+    const result = await cli.run(['--target', 'older', 'status'], { env: throughAws() });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `error: Target older's stack payroll-ops has no output ${OutputKey.PaydayStateMachineArn}; redeploy it with this CLI (payroll-ops deploy --target older) or import it again (payroll-ops target add older).`,
+    ]);
+    expect(plane.calls.length).toBe(calls);
+  });
+
+  it('never sends a request to a host a recorded queue URL names (config.json tampered with)', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (elsewhere.address() as { port: number }).port;
+      const outputs = localOutputs();
+      for (const key of [OutputKey.BankGatewayDlqUrl, OutputKey.PayslipDeliveryDlqUrl]) {
+        outputs[key] = `http://127.0.0.1:${port}/000000000000/${outputs[key]!.split('/').pop()}`;
+      }
+      record('tampered', outputs);
+      await cli.run(['--target', 'tampered', 'dlq', 'list'], { env: throughAws() });
+      expect(seen.map((headers) => headers.authorization ?? '(unsigned)')).toEqual([]);
+    } finally {
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
+  });
+});
+
 describe('a deployed target, reached through the AWS code path', () => {
   it('runs a pay run to COMPLETED with names from the outputs, warning about older definitions, audited as the caller', async () => {
     await cli.ok(['employer', 'set', 'remote', '--name', 'Remote Co', ...EMPLOYER_BANK_FLAGS]);
@@ -225,5 +273,29 @@ describe('a deployed target, reached through the AWS code path', () => {
     });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/only available on the local target, not on stage/);
+  });
+});
+
+describe('the local-only commands on an aws target', () => {
+  // Last: before it was refused, local reset wiped the data folder this file's host runs on.
+  it('keeps local reset and local faults off an aws target set in PAYROLL_OPS_TARGET, exit 2, wiping and calling nothing', async () => {
+    record('prodlike', localOutputs());
+    const calls = plane.calls.length;
+    for (const args of [
+      ['local', 'reset', '--yes'],
+      ['local', 'reset', '--force', '--yes'],
+      ['local', 'faults', 'show'],
+      ['local', 'faults', 'clear'],
+    ]) {
+      const result = await cli.run(args, { env: { ...throughAws(), PAYROLL_OPS_TARGET: 'prodlike' } });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^error: .* is only available on the local target, not on prodlike; drop --target and unset PAYROLL_OPS_TARGET\.$/,
+        ),
+      ]);
+    }
+    expect(plane.calls.length).toBe(calls);
+    expect(existsSync(join(home, 'dynamodb'))).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadInputError, OperationFailedError } from '../../src/core/errors.js';
 import { type AwsClients, clientsFor } from '../../src/infra/aws/clients.js';
@@ -256,6 +256,51 @@ describe('templates applied to the running host', () => {
     expect(item.Item).toBeDefined();
     // The schedule of the previous test is still there: nothing was applied.
     expect(host!.plan().schedules.map((schedule) => schedule.name)).toContain('payroll-ops-payday');
+  });
+
+  it('refuses a definition the emulator would refuse before changing anything: no new table or queue is left behind', async () => {
+    const template = built();
+    const resources = template.Resources as Record<string, unknown>;
+    resources.NewTable = {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: {
+        TableName: 'payroll-ops-new',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      },
+    };
+    resources.NewQueue = { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'payroll-ops-new' } };
+    resources.BadMachine = {
+      Type: 'AWS::StepFunctions::StateMachine',
+      Properties: { StateMachineName: 'payroll-ops-bad', DefinitionString: '{"StartAt":"X","States":{}}' },
+    };
+    const refusal = apply(template);
+    await expect(refusal).rejects.toBeInstanceOf(BadInputError);
+    await expect(refusal).rejects.toThrow(
+      /^BadMachine: Invalid State Machine Definition: .*MISSING_TRANSITION_TARGET.*; fix the state machine's definition\.$/,
+    );
+    await expect(
+      aws.dynamodb.send(new DescribeTableCommand({ TableName: 'payroll-ops-new' })),
+    ).rejects.toThrow();
+    await expect(aws.sqs.send(new GetQueueUrlCommand({ QueueName: 'payroll-ops-new' }))).rejects.toThrow();
+    expect((await apply(built(), HostControlTarget.Diff)).changes.map((c) => c.name)).not.toContain(
+      'payroll-ops-new',
+    );
+  });
+
+  it('keeps its schedules firing when a deploy is refused for one that cannot run', async () => {
+    const before = host!.plan().schedules.map((schedule) => schedule.name);
+    const template = built();
+    const resources = template.Resources as Record<
+      string,
+      { Type: string; Properties: Record<string, unknown> }
+    >;
+    resources.NewQueue = { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'payroll-ops-new-2' } };
+    const daily = Object.values(resources).find((r) => r.Type === 'AWS::Scheduler::Schedule')!;
+    daily.Properties.ScheduleExpressionTimezone = 'Mars/Olympus';
+    await expect(apply(template)).rejects.toThrow(/"Mars\/Olympus" is not an IANA time zone/);
+    await expect(aws.sqs.send(new GetQueueUrlCommand({ QueueName: 'payroll-ops-new-2' }))).rejects.toThrow();
+    expect(host!.plan().schedules.map((schedule) => schedule.name)).toEqual(before);
   });
 
   it('leaves a new index to the next start, saying so', async () => {

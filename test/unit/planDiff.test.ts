@@ -4,6 +4,7 @@
  * every change that would drop data.
  */
 import { describe, expect, it } from 'vitest';
+import { applyToEmulators } from '../../src/infra/local/provision.js';
 import type { LocalPlan, PlannedQueue, PlannedTable } from '../../src/infra/local/template/localPlan.js';
 import { diffPlan, EMPTY_PLAN, type Observed } from '../../src/infra/local/template/planDiff.js';
 
@@ -87,5 +88,66 @@ describe('the local diff', () => {
   it('says a queue attribute changed, and from what to what', () => {
     const longer = { ...PLAN, queues: [{ ...QUEUE, attributes: { VisibilityTimeout: '300' } }] };
     expect(diffPlan(observed(), PLAN, longer, RUNNING)[0]?.details).toEqual(['VisibilityTimeout 120 → 300']);
+  });
+});
+
+describe('an apply that fails part way', () => {
+  it('takes back the table and queue it created, and reports the failure', async () => {
+    const sent: string[] = [];
+    const client = (fail?: string) => ({
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        const name = command.constructor.name;
+        sent.push(
+          `${name} ${String(command.input.TableName ?? command.input.QueueName ?? command.input.QueueUrl ?? command.input.name ?? '')}`,
+        );
+        if (name === fail) throw new Error(`${name} failed`);
+        if (name === 'CreateQueueCommand')
+          return { QueueUrl: `http://sqs/${String(command.input.QueueName)}` };
+        return {};
+      },
+    });
+    const table: PlannedTable = {
+      logicalId: 'T',
+      resourceType: 'AWS::DynamoDB::Table',
+      name: 'payroll-ops-new',
+      partitionKey: 'pk',
+      gsis: [],
+    };
+    const queue = (name: string): PlannedQueue => ({
+      logicalId: name,
+      name,
+      url: `http://sqs.us-east-1.localhost/000000000000/${name}`,
+      arn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+      fifo: false,
+      attributes: {},
+    });
+    const plan: LocalPlan = {
+      ...EMPTY_PLAN,
+      stackName: 'payroll-ops',
+      tables: [table],
+      queues: [queue('payroll-ops-a'), queue('payroll-ops-b')],
+    };
+    const nothing: Observed = { tables: new Map(), queues: new Map(), stateMachines: new Map() };
+    const changes = diffPlan(nothing, EMPTY_PLAN, plan, { rebuildTables: false });
+    let created = 0;
+    const sqs = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        if (command.constructor.name === 'CreateQueueCommand' && ++created === 2) {
+          sent.push('CreateQueueCommand failed');
+          throw new Error('the second queue could not be made');
+        }
+        return client().send(command);
+      },
+    };
+    const clients = { dynamodb: client(), sqs, sfn: client() } as never;
+    await expect(applyToEmulators(clients, nothing, changes, plan, '/nonexistent')).rejects.toThrow(
+      'the second queue could not be made',
+    );
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        'DeleteTableCommand payroll-ops-new',
+        'DeleteQueueCommand http://sqs/payroll-ops-a',
+      ]),
+    );
   });
 });

@@ -6,7 +6,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ActivityTracker } from '../../src/infra/local/activity.js';
-import { fillScheduledTime, scheduledTime, startScheduler } from '../../src/infra/local/scheduler.js';
+import { HostRuntime } from '../../src/infra/local/hostRuntime.js';
+import {
+  fillScheduledTime,
+  type Scheduler,
+  scheduledTime,
+  startScheduler,
+} from '../../src/infra/local/scheduler.js';
+import { EMPTY_PLAN } from '../../src/infra/local/template/planDiff.js';
+import { ResourceType } from '../../src/infra/local/template/resourceKinds.js';
 import { until } from '../support/until.js';
 
 describe('the local scheduler', () => {
@@ -78,5 +86,47 @@ describe('the local scheduler', () => {
     expect(activity.quietFor(Date.now() + 60_000)).toBe(0);
     done();
     expect(activity.quietFor(Date.now() + 60_000)).toBeGreaterThanOrEqual(60_000);
+  });
+});
+
+describe('the host runtime swapping schedules on a deploy', () => {
+  const schedule = (expression: string) => ({
+    logicalId: 'Daily',
+    name: 'daily-payday',
+    expression,
+    enabled: true,
+    target: {
+      kind: 'state-machine' as const,
+      stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:payroll-ops-payday',
+      input: '{}',
+    },
+  });
+  const withSchedules = (schedules: ReturnType<typeof schedule>[]) => ({ ...EMPTY_PLAN, schedules });
+  const change = {
+    stack: 'payroll-ops',
+    logicalId: 'Daily',
+    resourceType: ResourceType.Schedule,
+    name: 'daily-payday',
+    change: 'update' as const,
+    impact: 'WILL_UPDATE',
+    details: [],
+  };
+
+  it('keeps the running schedules firing when the new ones cannot start', async () => {
+    const runtime = new HostRuntime({
+      sqs: {} as never,
+      sfn: {} as never,
+      activity: new ActivityTracker(),
+      log: () => {},
+    });
+    const provisioned = { queues: new Map(), stateMachines: new Map() };
+    await runtime.install(withSchedules([schedule('cron(0 6 * * ? *)')]), new Map(), provisioned, []);
+    const running = () => (runtime as unknown as { scheduler: Scheduler }).scheduler.nextRuns();
+    expect(running()['daily-payday']).not.toBeNull();
+    await expect(
+      runtime.install(withSchedules([schedule('cron(a b c d e f)')]), new Map(), provisioned, [change]),
+    ).rejects.toThrow();
+    expect(running()['daily-payday']).not.toBeNull();
+    await runtime.stop();
   });
 });

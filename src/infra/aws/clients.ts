@@ -84,7 +84,9 @@ export function clientsFor(target: TargetConfig, options: ClientOptions = {}): A
       };
       sfn = new sfnSdk.SFNClient(aws);
       dynamodb = new dynamodbSdk.DynamoDBClient(aws);
-      sqs = new sqsSdk.SQSClient(aws);
+      // Queue URLs come from recorded stack outputs (config.json): requests go to the region's SQS
+      // endpoint whatever host a URL names, never with the operator's credentials to that host.
+      sqs = new sqsSdk.SQSClient({ ...aws, useQueueUrlAsEndpoint: false });
       break;
     }
   }

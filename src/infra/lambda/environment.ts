@@ -72,7 +72,10 @@ export function readLambdaEnvironment(env: Readonly<Record<string, string | unde
   };
   const handler = required(LambdaEnv.Handler);
   if (!(Object.values(FunctionName) as string[]).includes(handler)) {
-    throw new InfrastructureError('LAMBDA_ENVIRONMENT', `${LambdaEnv.Handler}=${handler} names no handler.`);
+    throw new InfrastructureError(
+      'LAMBDA_ENVIRONMENT',
+      `${LambdaEnv.Handler}=${JSON.stringify(handler)} names no handler.`,
+    );
   }
   return {
     handler: handler as FunctionName,

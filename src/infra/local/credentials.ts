@@ -5,9 +5,18 @@
  * through `payroll-ops local env`, which prints them for the owner's own shell.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { InfrastructureError } from '../../core/errors.js';
+import { BadInputError, InfrastructureError } from '../../core/errors.js';
 import { ensurePrivateFolder, PRIVATE_FILE_MODE } from './privateFolder.js';
 
 export interface LocalCredentials {
@@ -38,12 +47,41 @@ function parse(text: string): LocalCredentials | undefined {
   return undefined;
 }
 
+/**
+ * The text of the credentials file: never through a symbolic link, never a file of another user —
+ * whoever planted either would know the secret that guards the folder.
+ */
+function readOwnFile(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const owner = fstatSync(fd).uid;
+    const uid = process.getuid?.();
+    if (uid !== undefined && owner !== uid) {
+      throw new BadInputError(
+        'LOCAL_CREDENTIALS_NOT_YOURS',
+        `${path} belongs to another user (uid ${owner}), who would know its secret; delete it (with no host running) to generate new credentials.`,
+      );
+    }
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function read(path: string): LocalCredentials | undefined {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readOwnFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (error instanceof BadInputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') {
+      throw new BadInputError(
+        'LOCAL_CREDENTIALS_LINK',
+        `${path} is a symbolic link, which could lead to someone else's secret; delete it (with no host running) to generate new credentials.`,
+      );
+    }
     throw new InfrastructureError('LOCAL_CREDENTIALS', `Cannot read the local credentials ${path}.`, {
       cause: error,
     });
@@ -56,6 +94,19 @@ function read(path: string): LocalCredentials | undefined {
     );
   }
   return credentials;
+}
+
+/**
+ * The folder's credentials if it has usable ones, without creating any; a link or a file of
+ * another user is refused as `localCredentials` refuses it.
+ */
+export function existingCredentials(home: string): LocalCredentials | undefined {
+  try {
+    return read(credentialsPath(home));
+  } catch (error) {
+    if (error instanceof BadInputError) throw error;
+    return undefined;
+  }
 }
 
 /**

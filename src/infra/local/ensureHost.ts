@@ -8,12 +8,12 @@
  * vitest (TypeScript sources) hostMain.ts, loaded with tsx (a dev dependency).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { InfrastructureError, OperationFailedError } from '../../core/errors.js';
+import { BadInputError, InfrastructureError, OperationFailedError } from '../../core/errors.js';
 import {
   DEFAULT_IDLE_SHUTDOWN_MS,
   type HostEndpoints,
@@ -56,10 +56,28 @@ function hostEntryArgs(): string[] {
   return [join(dirname(here), 'hostMain.js')];
 }
 
+function openLog(path: string): number {
+  try {
+    return openSync(
+      path,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW,
+      PRIVATE_FILE_MODE,
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+    throw new BadInputError(
+      'LOCAL_HOST_LOG_LINK',
+      `${path} is a symbolic link; the host writes its log only to a file of the data folder: remove the link.`,
+      { cause: error },
+    );
+  }
+}
+
 /** Starts a host process detached from this one; its output goes to host.log. */
 export function spawnDetachedHost(home: string, options: SpawnOptions = {}): ChildProcess {
   ensurePrivateFolder(home);
-  const logFd = openSync(homePaths(home).log, 'a', PRIVATE_FILE_MODE);
+  // Never through a link: a host.log that points at ~/.bashrc must not get the host's output.
+  const logFd = openLog(homePaths(home).log);
   const idle = options.idleShutdownMs ?? DEFAULT_IDLE_SHUTDOWN_MS;
   try {
     const child = spawn(

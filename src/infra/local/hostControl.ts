@@ -5,11 +5,11 @@
  * (ApplyTemplate) — and the outputs. JSON in, JSON out, errors as `{ __type, kind, message }`.
  */
 import type { ServerResponse } from 'node:http';
-import { BadInputError, PayrollOpsError } from '../../core/errors.js';
+import { BadInputError, describeError, PayrollOpsError } from '../../core/errors.js';
 import type { Emulator, ForwardedRequest } from './emulators.js';
 import type { HostedApp } from './hostedApp.js';
 import type { StackApplier } from './stackApplier.js';
-import { asTemplate } from './template/cfnTemplate.js';
+import { asTemplate, MAX_TEMPLATE_BYTES } from './template/cfnTemplate.js';
 import type { LocalChange } from './template/planDiff.js';
 
 export const HostControlTarget = {
@@ -51,12 +51,26 @@ export function hostControl(applier: StackApplier, app: HostedApp): Emulator {
         'This host runs an app written out by hand, not a template; there is nothing to deploy to it.',
       );
     }
-    const body = JSON.parse(request.body.toString('utf8')) as HostControlRequest;
+    // A template larger than CloudFormation takes, with room for the file name around it.
+    if (request.body.length > MAX_TEMPLATE_BYTES + 64 * 1024) {
+      throw new BadInputError(
+        'TEMPLATE_TOO_LARGE',
+        "The template is larger than 1 MiB, CloudFormation's limit.",
+      );
+    }
+    let body: Partial<HostControlRequest>;
+    try {
+      body = JSON.parse(request.body.toString('utf8')) as Partial<HostControlRequest>;
+    } catch {
+      throw new BadInputError('SerializationException', 'The request body is not JSON.');
+    }
+    if (body === null || typeof body !== 'object' || typeof body.templateFile !== 'string') {
+      throw new BadInputError('ValidationException', 'The request names no templateFile.');
+    }
     const plan = app.planOf(asTemplate(body.template, body.templateFile));
+    const source = body.templateFile;
     const changes =
-      target === HostControlTarget.Apply
-        ? await applier.apply(plan, body.templateFile)
-        : await applier.diff(plan);
+      target === HostControlTarget.Apply ? await applier.apply(plan, source) : await applier.diff(plan);
     return { stackName: plan.stackName, changes, outputs: plan.outputs };
   };
   return {
@@ -72,9 +86,10 @@ export function hostControl(applier: StackApplier, app: HostedApp): Emulator {
             details: error.details,
           });
         } else {
+          // One line, as every message the CLI repeats.
           answer(res, 500, {
             __type: 'InternalFailure',
-            message: error instanceof Error ? error.message : String(error),
+            message: describeError(error).split('\n')[0],
           });
         }
       }

@@ -60,30 +60,36 @@ export class HostRuntime {
     provisioned: Provisioned,
     changes: readonly LocalChange[],
   ): Promise<void> {
+    const changed = (type: string) => changes.some((change) => change.resourceType === type);
+    // The new schedules are started before anything is swapped: should they fail to start, the
+    // host keeps running the old plan whole, its schedules firing.
+    const scheduler =
+      !this.scheduler || changed(ResourceType.Schedule)
+        ? startScheduler(
+            plan.schedules.filter((schedule) => schedule.enabled),
+            {
+              ...this.deps,
+              ...(this.deps.scheduleEverySeconds ? { everySeconds: this.deps.scheduleEverySeconds } : {}),
+              invoke: this.invoke,
+              // As EventBridge Scheduler does: a generated execution name, the target's input.
+              startExecution: async (stateMachineArn, input) => {
+                await this.deps.sfn.send(new StartExecutionCommand({ stateMachineArn, input }));
+              },
+            },
+          )
+        : undefined;
     this.handlers = handlers;
     this.routes = plan.routes;
-    const changed = (type: string) => changes.some((change) => change.resourceType === type);
+    if (scheduler) {
+      this.scheduler?.stop();
+      this.scheduler = scheduler;
+    }
     // Queues replaced or given new attributes are polled anew too.
     if (!this.pollers || changed(ResourceType.EventSourceMapping) || changed(ResourceType.Queue)) {
       await this.pollers?.stop();
       this.pollers = startPollers(
         plan.eventSourceMappings.filter((mapping) => mapping.enabled),
         { ...this.deps, queues: provisioned.queues, invoke: this.invoke },
-      );
-    }
-    if (!this.scheduler || changed(ResourceType.Schedule)) {
-      this.scheduler?.stop();
-      this.scheduler = startScheduler(
-        plan.schedules.filter((schedule) => schedule.enabled),
-        {
-          ...this.deps,
-          ...(this.deps.scheduleEverySeconds ? { everySeconds: this.deps.scheduleEverySeconds } : {}),
-          invoke: this.invoke,
-          // As EventBridge Scheduler does: a generated execution name, the target's input.
-          startExecution: async (stateMachineArn, input) => {
-            await this.deps.sfn.send(new StartExecutionCommand({ stateMachineArn, input }));
-          },
-        },
       );
     }
   }

@@ -27,7 +27,7 @@ import { readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { InfrastructureError, OperationFailedError } from '../../core/errors.js';
-import { credentialsPath, derivedKey, type LocalCredentials } from './credentials.js';
+import { derivedKey, existingCredentials, type LocalCredentials } from './credentials.js';
 import type { HostRecord } from './hostRecord.js';
 
 export interface LockOwner {
@@ -70,18 +70,6 @@ export function isProcessAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
   return !isZombie(pid);
-}
-
-/** The folder's credentials if they exist: without them no host can hold the folder. */
-function existingCredentials(home: string): LocalCredentials | undefined {
-  try {
-    const value = JSON.parse(readFileSync(credentialsPath(home), 'utf8')) as Partial<LocalCredentials>;
-    return typeof value.accessKeyId === 'string' && typeof value.secretAccessKey === 'string'
-      ? { accessKeyId: value.accessKeyId, secretAccessKey: value.secretAccessKey }
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function lockAddress(home: string, credentials: LocalCredentials): string {

@@ -5,7 +5,7 @@
  * as the Lambda entry does on AWS — plus the local-only fault injection around the handlers.
  */
 
-import { describeError, InfrastructureError } from '../../core/errors.js';
+import { BadInputError, describeError } from '../../core/errors.js';
 import type { SagaPorts } from '../../core/ports.js';
 import type { AchFileKind } from '../../core/saga/records.js';
 import { type ArtifactStore, recordRejection, transmitAchFile } from '../lambda/bankGateway.js';
@@ -46,9 +46,10 @@ function settingsOf(fn: TemplateFunction): LambdaSettings {
   try {
     return readLambdaEnvironment(fn.environment);
   } catch (error) {
-    throw new InfrastructureError(
+    // The template's fault, not the host's: deploy --template refuses it (exit 2), nothing changed.
+    throw new BadInputError(
       'LAMBDA_ENVIRONMENT',
-      `Function ${fn.name} cannot run locally: ${describeError(error)} (its ${LambdaEnv.Handler} names the handler).`,
+      `Function ${fn.name} cannot run locally: ${describeError(error).replace(/\.$/, '')}; give it the environment payroll-ops synthesizes (its ${LambdaEnv.Handler} names the handler).`,
       { cause: error },
     );
   }

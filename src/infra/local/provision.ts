@@ -27,7 +27,8 @@ import type {
 } from './template/planDiff.js';
 import { ResourceType } from './template/resourceKinds.js';
 
-const { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException } = dynamodbSdk;
+const { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, ResourceNotFoundException } =
+  dynamodbSdk;
 const {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
@@ -241,6 +242,29 @@ const deadLettersFirst = (queues: readonly PlannedQueue[]) =>
       Number(a.attributes.RedrivePolicy !== undefined) - Number(b.attributes.RedrivePolicy !== undefined),
   );
 
+/** What one apply created, so that a failure part way can take it back. */
+interface Created {
+  readonly tables: string[];
+  readonly queueUrls: string[];
+  readonly stateMachineArns: string[];
+}
+
+/**
+ * Takes back what a failed apply created — all of it new and empty, nothing else uses it yet — so
+ * that a failure leaves the emulators as they were, as far as creations go. Best effort: the
+ * failure that stopped the apply is the one reported.
+ */
+async function undoCreations(clients: EmulatorClients, created: Created): Promise<void> {
+  const attempts = [
+    ...created.stateMachineArns.map((stateMachineArn) =>
+      clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn })),
+    ),
+    ...created.queueUrls.map((QueueUrl) => clients.sqs.send(new DeleteQueueCommand({ QueueUrl }))),
+    ...created.tables.map((TableName) => clients.dynamodb.send(new DeleteTableCommand({ TableName }))),
+  ];
+  await Promise.allSettled(attempts);
+}
+
 /** Makes `changes` (none refused) in the emulators; returns where the plan's queues and machines are. */
 export async function applyToEmulators(
   clients: EmulatorClients,
@@ -249,12 +273,33 @@ export async function applyToEmulators(
   plan: LocalPlan,
   home: string,
 ): Promise<Provisioned> {
+  const created: Created = { tables: [], queueUrls: [], stateMachineArns: [] };
+  try {
+    return await makeChanges(clients, observed, changes, plan, home, created);
+  } catch (error) {
+    await undoCreations(clients, created);
+    throw error;
+  }
+}
+
+async function makeChanges(
+  clients: EmulatorClients,
+  observed: Observed,
+  changes: readonly LocalChange[],
+  plan: LocalPlan,
+  home: string,
+  created: Created,
+): Promise<Provisioned> {
   const changed = (resourceTypes: readonly string[], name: string) =>
     changes.find((change) => resourceTypes.includes(change.resourceType) && change.name === name);
   await Promise.all(
     plan.tables
       .filter((table) => changed([table.resourceType], table.name))
-      .map((table) => applyTable(clients.dynamodb, home, table, observed.tables.get(table.name))),
+      .map(async (table) => {
+        const held = observed.tables.get(table.name);
+        await applyTable(clients.dynamodb, home, table, held);
+        if (!held) created.tables.push(table.name);
+      }),
   );
   const queues = new Map<string, QueueAddress>();
   for (const queue of deadLettersFirst(plan.queues)) {
@@ -263,6 +308,7 @@ export async function applyToEmulators(
       changed([ResourceType.Queue], queue.name) || !held
         ? await applyQueue(clients.sqs, queue, held)
         : held.url;
+    if (!held) created.queueUrls.push(url);
     queues.set(queue.name, { url, arn: queue.arn });
   }
   const stateMachines = new Map<string, string>();
@@ -280,7 +326,7 @@ export async function applyToEmulators(
     }
     // Running executions keep the definition they started with, as on AWS.
     if (held) await clients.sfn.send(new DeleteStateMachineCommand({ stateMachineArn: held.arn }));
-    const created = await clients.sfn.send(
+    const made = await clients.sfn.send(
       new CreateStateMachineCommand({
         name: machine.name,
         definition: machine.definition,
@@ -288,7 +334,8 @@ export async function applyToEmulators(
         type: machine.type,
       }),
     );
-    stateMachines.set(machine.name, created.stateMachineArn!);
+    if (!held) created.stateMachineArns.push(made.stateMachineArn!);
+    stateMachines.set(machine.name, made.stateMachineArn!);
   }
   for (const removal of changes.filter((change) => change.change === 'remove')) {
     const queue = observed.queues.get(removal.name);

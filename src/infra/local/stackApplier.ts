@@ -3,12 +3,14 @@
  * installation) and on `deploy` (the template the CLI sends). One apply at a time. Every change is
  * worked out first; if one would drop data, nothing is changed at all.
  */
-import { OperationFailedError } from '../../core/errors.js';
+import { BadInputError, OperationFailedError } from '../../core/errors.js';
 import type { HostedApp } from './hostedApp.js';
 import { type HostRuntime, prepareHandlers } from './hostRuntime.js';
 import { applyToEmulators, type EmulatorClients, observe, type Provisioned } from './provision.js';
+import { validateDefinition } from './stepfunctions/definition.js';
 import type { LocalPlan } from './template/localPlan.js';
 import { diffPlan, EMPTY_PLAN, type LocalChange } from './template/planDiff.js';
+import { ResourceType } from './template/resourceKinds.js';
 
 export interface StackApplier {
   /** The plan the host runs (empty before the first apply). */
@@ -49,6 +51,33 @@ export function refuseDataLoss(changes: readonly LocalChange[]): void {
   );
 }
 
+/**
+ * The definitions a plan creates or changes, validated as CreateStateMachine will validate them
+ * (the result is kept, so that costs nothing more): one the emulator would refuse is refused
+ * before anything is changed, in one line, instead of halfway through the apply.
+ */
+export function checkDefinitions(plan: LocalPlan, changes: readonly LocalChange[]): void {
+  for (const change of changes) {
+    if (change.resourceType !== ResourceType.StateMachine || change.change === 'remove') continue;
+    const machine = plan.stateMachines.find((candidate) => candidate.name === change.name);
+    if (!machine) continue;
+    try {
+      validateDefinition(machine.definition);
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error))
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .join('; ')
+        .replace(/:;/g, ':');
+      throw new BadInputError(
+        'TEMPLATE_BAD_DEFINITION',
+        `${machine.logicalId}: ${reason.replace(/\.?$/, '')}; fix the state machine's definition.`,
+      );
+    }
+  }
+}
+
 export function createStackApplier(deps: StackApplierDeps): StackApplier {
   let current: LocalPlan = EMPTY_PLAN;
   let provisioned: Provisioned = { queues: new Map(), stateMachines: new Map() };
@@ -70,6 +99,7 @@ export function createStackApplier(deps: StackApplierDeps): StackApplier {
       serially(async () => {
         const { observed, changes } = await changesTo(plan, starting);
         refuseDataLoss(changes);
+        checkDefinitions(plan, changes);
         const handlers = prepareHandlers(plan, deps.app);
         provisioned = await applyToEmulators(deps.clients, observed, changes, plan, deps.home);
         await deps.runtime.install(plan, handlers, provisioned, changes);

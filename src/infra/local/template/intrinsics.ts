@@ -32,6 +32,24 @@ export interface ResolveContext {
 /** `{ "Ref": "AWS::NoValue" }`: the property is left out, as CloudFormation does. */
 const NO_VALUE = Symbol('AWS::NoValue');
 
+/**
+ * No resolved value is longer than a template may be (cfnTemplate.ts): only a chain of joins that
+ * double a name at each step gets there (2^40 characters from 40 resources), and it is refused
+ * instead of filling the memory.
+ */
+export const MAX_RESOLVED_LENGTH = 1024 * 1024;
+
+const tooLong = (where: string, what: string) =>
+  new BadInputError(
+    'TEMPLATE_UNSUPPORTED',
+    `${where}: ${what} makes a value of more than 1 MiB, which no synthesized template does; give a synthesized template.`,
+  );
+
+const bounded = (value: string, where: string, what: string): string => {
+  if (value.length > MAX_RESOLVED_LENGTH) throw tooLong(where, what);
+  return value;
+};
+
 const unsupported = (where: string, what: string) =>
   new BadInputError(
     'TEMPLATE_UNSUPPORTED',
@@ -65,7 +83,7 @@ function ref(name: unknown, context: ResolveContext, where: string): unknown {
   if (typeof name !== 'string') throw unsupported(where, 'a Ref to something other than a name');
   const pseudo = pseudoParameter(name, context.scope);
   if (pseudo !== undefined) return pseudo;
-  const parameter = context.parameters[name];
+  const parameter = Object.hasOwn(context.parameters, name) ? context.parameters[name] : undefined;
   if (parameter) {
     if (parameter.Default === undefined || parameter.Type.startsWith('AWS::SSM::'))
       throw unsupported(where, `the parameter ${name} (no local value)`);
@@ -127,12 +145,13 @@ function intrinsic(name: string, args: unknown, context: ResolveContext, where: 
     case 'Fn::Join': {
       if (!Array.isArray(args) || typeof args[0] !== 'string') throw unsupported(where, 'this Fn::Join');
       const [delimiter, values] = args as [string, unknown];
-      return list(values, context, where, 'Fn::Join')
-        .map((value) => text(value, where, 'Fn::Join'))
-        .join(delimiter);
+      const parts = list(values, context, where, 'Fn::Join').map((value) => text(value, where, 'Fn::Join'));
+      const length = parts.reduce((sum, part) => sum + part.length + delimiter.length, 0);
+      if (length > MAX_RESOLVED_LENGTH) throw tooLong(where, 'Fn::Join');
+      return parts.join(delimiter);
     }
     case 'Fn::Sub':
-      return sub(args, context, where);
+      return bounded(sub(args, context, where), where, 'Fn::Sub');
     case 'Fn::Select': {
       if (!Array.isArray(args)) throw unsupported(where, 'this Fn::Select');
       const index = Number(resolveValue(args[0], context, where));

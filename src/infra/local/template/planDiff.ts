@@ -244,7 +244,9 @@ export function diffPlan(
       impact: 'WILL_DESTROY',
       details: [],
       ...(held.messages > 0
-        ? { refused: `removing queue ${queue.name} drops the ${held.messages} message(s) in it` }
+        ? {
+            refused: `removing queue ${queue.name} drops the ${held.messages} message(s) in it; keep it in the template until it is empty (payroll-ops dlq list shows dead letters)`,
+          }
         : {}),
     });
   }

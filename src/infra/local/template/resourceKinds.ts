@@ -80,6 +80,8 @@ const NAME_PROPERTY: Readonly<Record<string, string>> = {
 export class TemplateResources implements ResourceValues {
   readonly context: ResolveContext;
   private readonly resolving = new Set<string>();
+  /** Each name resolved once: a name built from others' names is not worked out again and again. */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly template: CfnTemplate,
@@ -90,6 +92,14 @@ export class TemplateResources implements ResourceValues {
 
   /** The physical name: its name property, or `<stack>-<logical id>` as CloudFormation would make one. */
   nameOf(logicalId: string): string {
+    const known = this.names.get(logicalId);
+    if (known !== undefined) return known;
+    const name = this.resolveName(logicalId);
+    this.names.set(logicalId, name);
+    return name;
+  }
+
+  private resolveName(logicalId: string): string {
     const resource = this.resource(logicalId, logicalId);
     const property = NAME_PROPERTY[resource.Type];
     const given = property ? resource.Properties?.[property] : undefined;
@@ -186,7 +196,9 @@ export class TemplateResources implements ResourceValues {
   }
 
   private resource(logicalId: string, where: string) {
-    const resource = this.template.Resources[logicalId];
+    const resource = Object.hasOwn(this.template.Resources, logicalId)
+      ? this.template.Resources[logicalId]
+      : undefined;
     if (!resource) {
       throw new BadInputError(
         'TEMPLATE_UNSUPPORTED',

@@ -5,7 +5,7 @@
  * schedules; REST API routes; and the outputs. Resource types on the ignore list are skipped,
  * any other type stops here with one line naming it.
  */
-import { BadInputError } from '../../../core/errors.js';
+import { BadInputError, describeError, PayrollOpsError } from '../../../core/errors.js';
 import { substitute } from '../../backendSpec.js';
 import { type IndexSpec, KeyType, type ScheduleTarget } from '../../resources.js';
 import { lambdaFunctionName } from '../stepfunctions/names.js';
@@ -23,12 +23,28 @@ import {
   QueueAttribute,
   StateMachineType,
 } from './localPlan.js';
+import { checkPlan } from './planChecks.js';
 import { IGNORED_TYPES, isHandledType, ResourceType, TemplateResources } from './resourceKinds.js';
 
 /** One resource's property, resolved when read: references the host never reads need not resolve. */
 export type Properties = (name: string) => unknown;
 
 const refused = (message: string) => new BadInputError('TEMPLATE_UNSUPPORTED', message);
+
+/**
+ * `build()`, with anything but a one-line refusal of ours (a property of the wrong shape: a string
+ * where a list belongs, a redrive policy that is not JSON) turned into one naming the resource.
+ */
+function readingResource<T>(logicalId: string, type: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (PayrollOpsError.isPayrollOpsError(error)) throw error;
+    throw refused(
+      `${logicalId}: its properties are not those of a ${type} (${describeError(error).split('\n')[0]}); give a synthesized template.`,
+    );
+  }
+}
 
 function propertiesOf(resources: TemplateResources, logicalId: string, resource: CfnResource): Properties {
   return (name) => resolveValue(resource.Properties?.[name], resources.context, `${logicalId}.${name}`);
@@ -252,12 +268,14 @@ export function templatePlan(template: CfnTemplate, scope: ResolveScope): LocalP
   ): T[] =>
     types.flatMap((type) =>
       (byType.get(type) ?? []).map(([logicalId, resource]) =>
-        build(logicalId, propertiesOf(resources, logicalId, resource), type),
+        readingResource(logicalId, type, () =>
+          build(logicalId, propertiesOf(resources, logicalId, resource), type),
+        ),
       ),
     );
   const queues = each([ResourceType.Queue], (id, props) => queue(resources, id, props));
   const queuesByArn = new Map(queues.map((planned) => [planned.arn, planned]));
-  return {
+  const plan: LocalPlan = {
     stackName: scope.stackName,
     tables: each([ResourceType.Table, ResourceType.GlobalTable], (id, props, type) =>
       table(resources, type, id, props),
@@ -269,9 +287,11 @@ export function templatePlan(template: CfnTemplate, scope: ResolveScope): LocalP
     ),
     stateMachines: each([ResourceType.StateMachine], (id, props) => stateMachine(resources, id, props)),
     schedules: each([ResourceType.Schedule], (id, props) => schedule(resources, id, props)),
-    routes: apiRoutes(
-      (byType.get(ResourceType.ApiResource) ?? []).map(([id, r]) => [id, propertiesOf(resources, id, r)]),
-      (byType.get(ResourceType.ApiMethod) ?? []).map(([id, r]) => [id, propertiesOf(resources, id, r)]),
+    routes: readingResource('The API', 'REST API', () =>
+      apiRoutes(
+        (byType.get(ResourceType.ApiResource) ?? []).map(([id, r]) => [id, propertiesOf(resources, id, r)]),
+        (byType.get(ResourceType.ApiMethod) ?? []).map(([id, r]) => [id, propertiesOf(resources, id, r)]),
+      ),
     ),
     outputs: Object.fromEntries(
       Object.entries(template.Outputs ?? {}).map(([key, output]) => [
@@ -281,4 +301,6 @@ export function templatePlan(template: CfnTemplate, scope: ResolveScope): LocalP
     ),
     ignored,
   };
+  checkPlan(plan);
+  return plan;
 }
