@@ -91,30 +91,46 @@ export function previewPayRun(
   });
 }
 
+/** Attempts at the start's audit record before the start is reported as unaudited. */
+const AUDIT_ATTEMPTS = 3;
+
+/** A started run, and whether its audit record was written. */
+type Outcome = StartedRun & { readonly audited: boolean };
+
 /**
  * Starts the run; with an idempotency key, at most once per key: a repeat of the same request
  * (a retry after a timeout, the same request sent twice at once) gets the same run back.
+ * Once the run has started, nothing may free the key again (a failed call does, in Powertools):
+ * a retry would start a second run and pay twice. So the audit record is written inside the
+ * guarded call without failing it; a start left unaudited is reported as an error, and a retry
+ * with the same key gets the same run back and writes the missing record.
  */
-export function startPayRun(
+export async function startPayRun(
   ports: StartPayRunPorts,
   request: PayRunRequest,
   requester: Requester,
   idempotencyKey?: string,
 ): Promise<StartedRun> {
-  if (idempotencyKey === undefined) return start(ports, request, requester);
-  if (!ports.requests) {
-    throw new OperationFailedError('NO_REQUEST_GUARD', 'This backend keeps no idempotency keys.');
+  let outcome: Outcome;
+  if (idempotencyKey === undefined) outcome = await start(ports, request, requester);
+  else {
+    if (!ports.requests) {
+      throw new OperationFailedError('NO_REQUEST_GUARD', 'This backend keeps no idempotency keys.');
+    }
+    outcome = await ports.requests.once(idempotencyKey, requestIdentity(request, requester), () =>
+      start(ports, request, requester),
+    );
   }
-  return ports.requests.once(idempotencyKey, requestIdentity(request, requester), () =>
-    start(ports, request, requester),
-  );
+  const { audited, ...started } = outcome;
+  if (!audited) await auditLate(ports, request, requester, started);
+  return started;
 }
 
 async function start(
   ports: StartPayRunPorts,
   request: PayRunRequest,
   requester: Requester,
-): Promise<StartedRun> {
+): Promise<Outcome> {
   const command = {
     employerId: request.employerId,
     period: request.period,
@@ -129,11 +145,23 @@ async function start(
   basisOf(command);
   await previewPayRun(ports, request);
   const started = await startRun(ports, command);
-  await ports.audit.record({
+  for (let attempt = 1; attempt <= AUDIT_ATTEMPTS; attempt++) {
+    try {
+      await ports.audit.record(startAudit(ports, request, requester, started.runId));
+      return { ...started, audited: true };
+    } catch {
+      // Tried again below, and by auditLate; the run has started either way.
+    }
+  }
+  return { ...started, audited: false };
+}
+
+function startAudit(ports: StartPayRunPorts, request: PayRunRequest, requester: Requester, runId: string) {
+  return {
     at: ports.clock.now(),
     actor: requester.actor,
     action: request.runType === RunType.OffCycle ? 'run.start-off-cycle' : 'run.start',
-    runId: started.runId,
+    runId,
     ...(request.reason ? { reason: request.reason } : {}),
     details: {
       period: request.period.id,
@@ -141,6 +169,25 @@ async function start(
       requestedBy: requester.requestedBy,
       ...(request.payments ? { payments: request.payments.length } : {}),
     },
-  });
-  return started;
+  };
+}
+
+/** Writes a started run's missing audit record (unless a retry wrote it meanwhile), or says so. */
+async function auditLate(
+  ports: StartPayRunPorts,
+  request: PayRunRequest,
+  requester: Requester,
+  started: StartedRun,
+): Promise<void> {
+  const entry = startAudit(ports, request, requester, started.runId);
+  try {
+    const existing = await ports.audit.list({ runId: started.runId, limit: 100 });
+    if (!existing.some((record) => record.action === entry.action)) await ports.audit.record(entry);
+  } catch (error) {
+    throw new OperationFailedError(
+      'START_NOT_AUDITED',
+      `Run ${started.runId} was started, but its audit record could not be written (${error instanceof Error ? error.message : String(error)}); the run goes on, so do not start it again; the same request with the same idempotency key returns this run and writes the record.`,
+      { cause: error },
+    );
+  }
 }
