@@ -400,6 +400,13 @@ describe('bad input writes nothing', () => {
     }
     const after = await cli.json<EmployeeShow>(['employees', 'show', 'R00001', '--employer', 'reopen']);
     expect(after.ytd).toEqual(before.ytd);
+    // The table says the same: the year's gross (opening + the run) and the run applied.
+    const table = (await cli.ok(['employees', 'show', 'R00001', '--employer', 'reopen'])).stdout;
+    const gross = Number(after.ytd[String(year)]!.gross).toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+    });
+    expect(table).toMatch(new RegExp(`│ Gross\\s+│\\s+${gross.replace('.', '\\.')} │`));
+    expect(table).toContain(`Runs applied\n  ${year}: ${runId}\n`);
     await cli.ok(['employees', 'import', original, '--employer', 'reopen']);
     expect((await cli.run(['verify', runId])).code).toBe(0);
   });
