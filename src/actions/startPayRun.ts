@@ -5,7 +5,7 @@
  * FAILED_TO_START on a failed start), and an audit record says who asked for it and why.
  */
 
-import { BadInputError, OperationFailedError } from '../core/errors.js';
+import { BadInputError, OperationFailedError, TransientError } from '../core/errors.js';
 import type { OffCyclePayment } from '../core/offCyclePayments.js';
 import type { PayPeriod } from '../core/period.js';
 import type { AuditStore, ExecutionPort, RequestGuard, SagaPorts } from '../core/ports.js';
@@ -13,6 +13,7 @@ import type { Timesheet } from '../core/roster.js';
 import type { PayRunPreview } from '../core/saga/preview.js';
 import { RunType } from '../core/saga/records.js';
 import { basisOf, checkStartLimits, type StartedRun, startRun } from '../core/saga/startRun.js';
+import { RunStatus } from '../core/saga/steps.js';
 import { validateRun } from '../core/saga/validateRun.js';
 
 export interface PayRunRequest {
@@ -118,7 +119,7 @@ export async function startPayRun(
       throw new OperationFailedError('NO_REQUEST_GUARD', 'This backend keeps no idempotency keys.');
     }
     outcome = await ports.requests.once(idempotencyKey, requestIdentity(request, requester), () =>
-      start(ports, request, requester),
+      start(ports, request, requester, idempotencyKey),
     );
   }
   const { audited, ...started } = outcome;
@@ -130,7 +131,14 @@ async function start(
   ports: StartPayRunPorts,
   request: PayRunRequest,
   requester: Requester,
+  requestKey?: string,
 ): Promise<Outcome> {
+  // The guard ran this again although a run may have started for the key: the first attempt died
+  // after the start, before the guard kept its result. That run is the answer; no second one.
+  if (requestKey !== undefined) {
+    const earlier = await runStartedFor(ports, request.employerId, requestKey);
+    if (earlier) return { ...earlier, audited: false };
+  }
   const command = {
     employerId: request.employerId,
     period: request.period,
@@ -139,6 +147,7 @@ async function start(
     requestedBy: requester.requestedBy,
     ...(request.timesheets ? { timesheets: [...request.timesheets.values()] } : {}),
     ...(request.payments ? { payments: request.payments } : {}),
+    ...(requestKey !== undefined ? { requestKey } : {}),
   };
   // The same limits and basis rules as the start, before the store is read.
   checkStartLimits(command);
@@ -154,6 +163,27 @@ async function start(
     }
   }
   return { ...started, audited: false };
+}
+
+/** Runs of one employer a retry is looked for among: retries come within the key's day. */
+const RECENT_RUNS = 100;
+
+/** The run an earlier attempt of this request started (not one that failed to start), if any. */
+async function runStartedFor(
+  ports: StartPayRunPorts,
+  employerId: string,
+  requestKey: string,
+): Promise<StartedRun | undefined> {
+  const runs = await ports.runs.listRuns({ employerId, limit: RECENT_RUNS });
+  const run = runs.find((r) => r.requestKey === requestKey && r.status !== RunStatus.FailedToStart);
+  if (!run) return undefined;
+  if (run.executionArn === undefined) {
+    throw new TransientError(
+      'REQUEST_IN_PROGRESS',
+      `Run ${run.runId} was started for idempotency key ${requestKey} and its start has not settled yet; send the same request again shortly (payroll-ops status ${run.runId}).`,
+    );
+  }
+  return { runId: run.runId, executionArn: run.executionArn };
 }
 
 function startAudit(ports: StartPayRunPorts, request: PayRunRequest, requester: Requester, runId: string) {

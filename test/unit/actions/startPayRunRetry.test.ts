@@ -74,4 +74,26 @@ describe('an off-cycle start retried after its audit write failed', () => {
       ['run.start-off-cycle', retried.runId, 'api:hr'],
     ]);
   });
+
+  it('after the first attempt died before the guard kept its result: the retry finds the run, starts none', async () => {
+    const w = await memoryWorld({ employer: EMPLOYER, roster: ROSTER, now: '2026-11-26T10:00:00.000Z' });
+    const executions = new MemoryExecutions();
+    // The guard's record of the first attempt is gone (it died in progress and the record expired).
+    const forgetful: RequestGuard = { once: (_key, _request, work) => work() };
+    const ports = { ...w.ports, executions, requests: forgetful };
+    const request = {
+      employerId: EMPLOYER,
+      period: parsePeriod('2026-11'),
+      runType: RunType.OffCycle,
+      reason: 'retention bonus',
+      payments: [{ employeeId: ROSTER[0]!.employeeId, amount: 150_000 as Cents, kind: 'bonus' as const }],
+    };
+    const requester = { requestedBy: 'api:hr', actor: 'api:hr' };
+    const first = await startPayRun(ports, request, requester, 'key-2');
+    const retried = await startPayRun(ports, request, requester, 'key-2');
+    expect(retried).toEqual(first);
+    expect([...w.ports.runs.runs.keys()]).toEqual([first.runId]);
+    expect(executions.started.size).toBe(1);
+    expect(w.ports.audit.records.map((r) => r.action)).toEqual(['run.start-off-cycle']);
+  });
 });
