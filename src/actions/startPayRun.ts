@@ -5,6 +5,7 @@
  * FAILED_TO_START on a failed start), and an audit record says who asked for it and why.
  */
 
+import { createHash } from 'node:crypto';
 import { BadInputError, OperationFailedError, TransientError } from '../core/errors.js';
 import type { OffCyclePayment } from '../core/offCyclePayments.js';
 import type { PayPeriod } from '../core/period.js';
@@ -118,8 +119,9 @@ export async function startPayRun(
     if (!ports.requests) {
       throw new OperationFailedError('NO_REQUEST_GUARD', 'This backend keeps no idempotency keys.');
     }
-    outcome = await ports.requests.once(idempotencyKey, requestIdentity(request, requester), () =>
-      start(ports, request, requester, idempotencyKey),
+    const identity = requestIdentity(request, requester);
+    outcome = await ports.requests.once(idempotencyKey, identity, () =>
+      start(ports, request, requester, requestKeyOf(idempotencyKey, identity)),
     );
   }
   const { audited, ...started } = outcome;
@@ -167,6 +169,13 @@ async function start(
 
 /** Runs of one employer a retry is looked for among: retries come within the key's day. */
 const RECENT_RUNS = 100;
+/** As long as the guard keeps a key: a key used again later is a new request. */
+const KEY_KEPT_MS = 24 * 3600 * 1000;
+
+/** The key with a digest of the request: the same key sent with another request matches no run. */
+function requestKeyOf(key: string, identity: unknown): string {
+  return `${key}#${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32)}`;
+}
 
 /** The run an earlier attempt of this request started (not one that failed to start), if any. */
 async function runStartedFor(
@@ -175,12 +184,15 @@ async function runStartedFor(
   requestKey: string,
 ): Promise<StartedRun | undefined> {
   const runs = await ports.runs.listRuns({ employerId, limit: RECENT_RUNS });
-  const run = runs.find((r) => r.requestKey === requestKey && r.status !== RunStatus.FailedToStart);
+  const since = new Date(Date.parse(ports.clock.now()) - KEY_KEPT_MS).toISOString();
+  const run = runs.find(
+    (r) => r.requestKey === requestKey && r.startedAt >= since && r.status !== RunStatus.FailedToStart,
+  );
   if (!run) return undefined;
   if (run.executionArn === undefined) {
     throw new TransientError(
       'REQUEST_IN_PROGRESS',
-      `Run ${run.runId} was started for idempotency key ${requestKey} and its start has not settled yet; send the same request again shortly (payroll-ops status ${run.runId}).`,
+      `Run ${run.runId} was started for this idempotency key and its start has not settled yet; send the same request again shortly (payroll-ops status ${run.runId}).`,
     );
   }
   return { runId: run.runId, executionArn: run.executionArn };

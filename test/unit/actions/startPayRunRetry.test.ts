@@ -13,6 +13,7 @@ import type { RequestGuard } from '../../../src/core/ports.js';
 import { generateRosterCsv } from '../../../src/core/rosterGenerator.js';
 import { parseRoster } from '../../../src/core/rosterParser.js';
 import { RunType } from '../../../src/core/saga/records.js';
+import { RunStatus } from '../../../src/core/saga/steps.js';
 import { MemoryExecutions } from '../../support/memoryExecutions.js';
 import { memoryWorld } from '../../support/memorySaga.js';
 
@@ -95,5 +96,34 @@ describe('an off-cycle start retried after its audit write failed', () => {
     expect([...w.ports.runs.runs.keys()]).toEqual([first.runId]);
     expect(executions.started.size).toBe(1);
     expect(w.ports.audit.records.map((r) => r.action)).toEqual(['run.start-off-cycle']);
+  });
+
+  it('a key sent with another request, or again after its day, is a new request: a new run', async () => {
+    const w = await memoryWorld({ employer: EMPLOYER, roster: ROSTER, now: '2026-11-26T10:00:00.000Z' });
+    const executions = new MemoryExecutions();
+    const forgetful: RequestGuard = { once: (_key, _request, work) => work() };
+    const ports = { ...w.ports, executions, requests: forgetful };
+    const bonus = (cents: number) => ({
+      employerId: EMPLOYER,
+      period: parsePeriod('2026-11'),
+      runType: RunType.OffCycle,
+      reason: 'retention bonus',
+      payments: [{ employeeId: ROSTER[0]!.employeeId, amount: cents as Cents, kind: 'bonus' as const }],
+    });
+    const requester = { requestedBy: 'api:hr', actor: 'api:hr' };
+    const ended = (runId: string) =>
+      w.ports.runs.transitionRun(runId, [RunStatus.Pending, RunStatus.Running], {
+        status: RunStatus.Completed,
+      });
+
+    const first = await startPayRun(ports, bonus(150_000), requester, 'key-3');
+    await ended(first.runId);
+    const other = await startPayRun(ports, bonus(90_000), requester, 'key-3');
+    expect(other.runId).not.toBe(first.runId);
+    await ended(other.runId);
+    (w.ports.clock as unknown as { set(iso: string): void }).set('2026-11-27T10:00:01.000Z');
+    const nextDay = await startPayRun(ports, bonus(150_000), requester, 'key-3');
+    expect(new Set([first.runId, other.runId, nextDay.runId]).size).toBe(3);
+    expect(executions.started.size).toBe(3);
   });
 });
