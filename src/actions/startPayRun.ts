@@ -5,7 +5,8 @@
  * FAILED_TO_START on a failed start), and an audit record says who asked for it and why.
  */
 
-import { BadInputError, OperationFailedError } from '../core/errors.js';
+import { createHash } from 'node:crypto';
+import { BadInputError, OperationFailedError, TransientError } from '../core/errors.js';
 import type { OffCyclePayment } from '../core/offCyclePayments.js';
 import type { PayPeriod } from '../core/period.js';
 import type { AuditStore, ExecutionPort, RequestGuard, SagaPorts } from '../core/ports.js';
@@ -13,6 +14,7 @@ import type { Timesheet } from '../core/roster.js';
 import type { PayRunPreview } from '../core/saga/preview.js';
 import { RunType } from '../core/saga/records.js';
 import { basisOf, checkStartLimits, type StartedRun, startRun } from '../core/saga/startRun.js';
+import { RunStatus } from '../core/saga/steps.js';
 import { validateRun } from '../core/saga/validateRun.js';
 
 export interface PayRunRequest {
@@ -91,30 +93,54 @@ export function previewPayRun(
   });
 }
 
+/** Attempts at the start's audit record before the start is reported as unaudited. */
+const AUDIT_ATTEMPTS = 3;
+
+/** A started run, and whether its audit record was written. */
+type Outcome = StartedRun & { readonly audited: boolean };
+
 /**
  * Starts the run; with an idempotency key, at most once per key: a repeat of the same request
  * (a retry after a timeout, the same request sent twice at once) gets the same run back.
+ * Once the run has started, nothing may free the key again (a failed call does, in Powertools):
+ * a retry would start a second run and pay twice. So the audit record is written inside the
+ * guarded call without failing it; a start left unaudited is reported as an error, and a retry
+ * with the same key gets the same run back and writes the missing record.
  */
-export function startPayRun(
+export async function startPayRun(
   ports: StartPayRunPorts,
   request: PayRunRequest,
   requester: Requester,
   idempotencyKey?: string,
 ): Promise<StartedRun> {
-  if (idempotencyKey === undefined) return start(ports, request, requester);
-  if (!ports.requests) {
-    throw new OperationFailedError('NO_REQUEST_GUARD', 'This backend keeps no idempotency keys.');
+  let outcome: Outcome;
+  if (idempotencyKey === undefined) outcome = await start(ports, request, requester);
+  else {
+    if (!ports.requests) {
+      throw new OperationFailedError('NO_REQUEST_GUARD', 'This backend keeps no idempotency keys.');
+    }
+    const identity = requestIdentity(request, requester);
+    outcome = await ports.requests.once(idempotencyKey, identity, () =>
+      start(ports, request, requester, requestKeyOf(idempotencyKey, identity)),
+    );
   }
-  return ports.requests.once(idempotencyKey, requestIdentity(request, requester), () =>
-    start(ports, request, requester),
-  );
+  const { audited, ...started } = outcome;
+  if (!audited) await auditLate(ports, request, requester, started);
+  return started;
 }
 
 async function start(
   ports: StartPayRunPorts,
   request: PayRunRequest,
   requester: Requester,
-): Promise<StartedRun> {
+  requestKey?: string,
+): Promise<Outcome> {
+  // The guard ran this again although a run may have started for the key: the first attempt died
+  // after the start, before the guard kept its result. That run is the answer; no second one.
+  if (requestKey !== undefined) {
+    const earlier = await runStartedFor(ports, request.employerId, requestKey);
+    if (earlier) return { ...earlier, audited: false };
+  }
   const command = {
     employerId: request.employerId,
     period: request.period,
@@ -123,17 +149,61 @@ async function start(
     requestedBy: requester.requestedBy,
     ...(request.timesheets ? { timesheets: [...request.timesheets.values()] } : {}),
     ...(request.payments ? { payments: request.payments } : {}),
+    ...(requestKey !== undefined ? { requestKey } : {}),
   };
   // The same limits and basis rules as the start, before the store is read.
   checkStartLimits(command);
   basisOf(command);
   await previewPayRun(ports, request);
   const started = await startRun(ports, command);
-  await ports.audit.record({
+  for (let attempt = 1; attempt <= AUDIT_ATTEMPTS; attempt++) {
+    try {
+      await ports.audit.record(startAudit(ports, request, requester, started.runId));
+      return { ...started, audited: true };
+    } catch {
+      // Tried again below, and by auditLate; the run has started either way.
+    }
+  }
+  return { ...started, audited: false };
+}
+
+/** Runs of one employer a retry is looked for among: retries come within the key's day. */
+const RECENT_RUNS = 100;
+/** As long as the guard keeps a key: a key used again later is a new request. */
+const KEY_KEPT_MS = 24 * 3600 * 1000;
+
+/** The key with a digest of the request: the same key sent with another request matches no run. */
+function requestKeyOf(key: string, identity: unknown): string {
+  return `${key}#${createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 32)}`;
+}
+
+/** The run an earlier attempt of this request started (not one that failed to start), if any. */
+async function runStartedFor(
+  ports: StartPayRunPorts,
+  employerId: string,
+  requestKey: string,
+): Promise<StartedRun | undefined> {
+  const runs = await ports.runs.listRuns({ employerId, limit: RECENT_RUNS });
+  const since = new Date(Date.parse(ports.clock.now()) - KEY_KEPT_MS).toISOString();
+  const run = runs.find(
+    (r) => r.requestKey === requestKey && r.startedAt >= since && r.status !== RunStatus.FailedToStart,
+  );
+  if (!run) return undefined;
+  if (run.executionArn === undefined) {
+    throw new TransientError(
+      'REQUEST_IN_PROGRESS',
+      `Run ${run.runId} was started for this idempotency key and its start has not settled yet; send the same request again shortly (payroll-ops status ${run.runId}).`,
+    );
+  }
+  return { runId: run.runId, executionArn: run.executionArn };
+}
+
+function startAudit(ports: StartPayRunPorts, request: PayRunRequest, requester: Requester, runId: string) {
+  return {
     at: ports.clock.now(),
     actor: requester.actor,
     action: request.runType === RunType.OffCycle ? 'run.start-off-cycle' : 'run.start',
-    runId: started.runId,
+    runId,
     ...(request.reason ? { reason: request.reason } : {}),
     details: {
       period: request.period.id,
@@ -141,6 +211,25 @@ async function start(
       requestedBy: requester.requestedBy,
       ...(request.payments ? { payments: request.payments.length } : {}),
     },
-  });
-  return started;
+  };
+}
+
+/** Writes a started run's missing audit record (unless a retry wrote it meanwhile), or says so. */
+async function auditLate(
+  ports: StartPayRunPorts,
+  request: PayRunRequest,
+  requester: Requester,
+  started: StartedRun,
+): Promise<void> {
+  const entry = startAudit(ports, request, requester, started.runId);
+  try {
+    const existing = await ports.audit.list({ runId: started.runId, limit: 100 });
+    if (!existing.some((record) => record.action === entry.action)) await ports.audit.record(entry);
+  } catch (error) {
+    throw new OperationFailedError(
+      'START_NOT_AUDITED',
+      `Run ${started.runId} was started, but its audit record could not be written (${error instanceof Error ? error.message : String(error)}); the run goes on, so do not start it again; the same request with the same idempotency key returns this run and writes the record.`,
+      { cause: error },
+    );
+  }
 }

@@ -8,7 +8,7 @@ import { AVAILABLE_TAX_YEARS } from '../core/payroll/taxTables.js';
 import type { Employee } from '../core/roster.js';
 import { parseRoster } from '../core/rosterParser.js';
 import { employerMustExist } from '../core/saga/validateRun.js';
-import { ytdBeforeRun } from '../core/ytd.js';
+import { changedOpeningYears, ytdBeforeRun } from '../core/ytd.js';
 import { recordAudit } from './auditTrail.js';
 import { type Backend, withBackend } from './backend.js';
 import { contextFor } from './context.js';
@@ -43,7 +43,8 @@ export function registerEmployees(program: Command): void {
       });
       const counts = await withBackend(ctx, async (backend) => {
         await requireEmployer(backend, raw.employer);
-        await refuseOverLimit(backend, raw.employer, roster);
+        const existing = await refuseOverLimit(backend, raw.employer, roster);
+        await refusePaidOpeningChanges(backend, raw.employer, file, existing, roster);
         const result = await backend.ports.roster.upsertEmployees(raw.employer, roster);
         await recordAudit(ctx, backend, {
           action: 'employees.import',
@@ -139,8 +140,8 @@ async function refuseOverLimit(
   backend: Backend,
   employerId: string,
   roster: readonly Employee[],
-): Promise<void> {
-  if (roster.length === 0) return;
+): Promise<readonly Employee[]> {
+  if (roster.length === 0) return [];
   const existing = await backend.ports.roster.listEmployees(employerId);
   const ids = new Set(existing.map((employee) => employee.employeeId));
   for (const employee of roster) ids.add(employee.employeeId);
@@ -148,6 +149,45 @@ async function refuseOverLimit(
     throw new BadInputError(
       'ROSTER_TOO_LARGE',
       `Employer ${employerId} would have ${ids.size.toLocaleString('en-US')} employees; the limit is ${Limits.maxEmployees.toLocaleString('en-US')}. Split the roster across employers.`,
+    );
+  }
+  return existing;
+}
+
+/**
+ * Opening balances are fixed once runs are paid on them: a re-import that changes an employee's
+ * opening of a year with applied runs (other amounts, another ytd_tax_year, or the columns left
+ * blank — a roster re-imported next January without ytd_tax_year moves them to the new year) would
+ * silently change the year-to-date under paid runs. Refused before anything is written.
+ */
+async function refusePaidOpeningChanges(
+  backend: Backend,
+  employerId: string,
+  file: string,
+  existing: readonly Employee[],
+  roster: readonly Employee[],
+): Promise<void> {
+  const stored = new Map(existing.map((employee) => [employee.employeeId, employee]));
+  const changes = roster.flatMap((employee) => {
+    const before = stored.get(employee.employeeId);
+    return before ? changedOpeningYears(before, employee).map((year) => ({ before, year })) : [];
+  });
+  const years = [...new Set(changes.map((change) => change.year))];
+  const ledgers = new Map(
+    await Promise.all(
+      years.map(async (year) => [year, await backend.ports.ytd.entries(employerId, year)] as const),
+    ),
+  );
+  for (const { before, year } of changes) {
+    const runs = ledgers.get(year)?.get(before.employeeId)?.runs ?? [];
+    if (runs.length === 0) continue;
+    const kept =
+      before.openingTaxYear === year
+        ? `keep ytd_tax_year ${year} and the ytd_ amounts stored now on its row`
+        : `leave its opening balances in ${before.openingTaxYear} (ytd_tax_year ${before.openingTaxYear})`;
+    throw new BadInputError(
+      'OPENING_BALANCES_PAID_ON',
+      `${file}: ${before.employeeId}'s ${year} opening balances would change, but ${runs.length} run(s) of ${year} (${runs[0]}…) were paid on them; ${kept} (payroll-ops employees show ${before.employeeId} --employer ${employerId}), or leave the employee out of the file.`,
     );
   }
 }

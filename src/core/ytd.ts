@@ -97,3 +97,13 @@ export function ytdBeforeRun(employee: Employee, taxYear: number, entry: YtdEntr
   const opening = openingYtdFor(employee, taxYear);
   return entry ? addYtd(opening, entry.applied) : opening;
 }
+
+/**
+ * The tax years whose opening balance an import would change for one employee: its stored
+ * opening year and the imported one, where the two records' openings differ. A year the ledger
+ * has runs applied to must keep its opening, or its year-to-date would change under paid runs.
+ */
+export function changedOpeningYears(stored: Employee, imported: Employee): readonly number[] {
+  const years = new Set([stored.openingTaxYear, imported.openingTaxYear]);
+  return [...years].filter((year) => !sameYtd(openingYtdFor(stored, year), openingYtdFor(imported, year)));
+}

@@ -373,6 +373,44 @@ describe('bad input writes nothing', () => {
     expect(listed.employees).toHaveLength(5);
   });
 
+  it('refuses a re-import that would move opening balances runs were paid on (exit 2); the same file again is fine', async () => {
+    await cli.ok(['employer', 'set', 'reopen', '--name', 'Reopen Co', ...EMPLOYER_BANK_FLAGS]);
+    const header =
+      'employee_id,name,pay_type,pay_frequency,filing_status,annual_salary,bank_routing,bank_account,bank_account_type,ytd_gross,ytd_ss_wages';
+    const row = 'R00001,Rita Reyes,salary,monthly,single,120000,021000021,12345678,checking';
+    const original = join(home, 'reopen.csv');
+    writeFileSync(original, `${header}\n${row},30000,30000\n`);
+    await cli.ok(['employees', 'import', original, '--employer', 'reopen']);
+    await cli.ok(['run', '--period', thisMonth, '--pay-date', today, '--employer', 'reopen', '--watch']);
+    const runId = `reopen-${thisMonth}-regular`;
+    const before = await cli.json<EmployeeShow>(['employees', 'show', 'R00001', '--employer', 'reopen']);
+    expect(cents(before.ytd[String(year)]!.gross)).toBe(3_000_000 + (await grossOf('R00001', [runId])));
+
+    // Next January's clumsy re-import (the balances now say another year), and one with the columns blank.
+    const moved = join(home, 'reopen-moved.csv');
+    writeFileSync(moved, `${header},ytd_tax_year\n${row},30000,30000,${year - 1}\n`);
+    const blank = join(home, 'reopen-blank.csv');
+    writeFileSync(blank, `${header}\n${row},,\n`);
+    for (const file of [moved, blank]) {
+      const refused = await cli.run(['employees', 'import', file, '--employer', 'reopen']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.trim().split('\n')).toEqual([
+        `error: ${file}: R00001's ${year} opening balances would change, but 1 run(s) of ${year} (${runId}…) were paid on them; keep ytd_tax_year ${year} and the ytd_ amounts stored now on its row (payroll-ops employees show R00001 --employer reopen), or leave the employee out of the file.`,
+      ]);
+    }
+    const after = await cli.json<EmployeeShow>(['employees', 'show', 'R00001', '--employer', 'reopen']);
+    expect(after.ytd).toEqual(before.ytd);
+    // The table says the same: the year's gross (opening + the run) and the run applied.
+    const table = (await cli.ok(['employees', 'show', 'R00001', '--employer', 'reopen'])).stdout;
+    const gross = Number(after.ytd[String(year)]!.gross).toLocaleString('en-US', {
+      minimumFractionDigits: 2,
+    });
+    expect(table).toMatch(new RegExp(`│ Gross\\s+│\\s+${gross.replace('.', '\\.')} │`));
+    expect(table).toContain(`Runs applied\n  ${year}: ${runId}\n`);
+    await cli.ok(['employees', 'import', original, '--employer', 'reopen']);
+    expect((await cli.run(['verify', runId])).code).toBe(0);
+  });
+
   it('answers 400 (not 422 with AWS text) for ids over the key limit on the HTTP API, and starts nothing', async () => {
     const api = readHostRecord(home)!.endpoints.api;
     const token = readFileSync(join(home, 'api-token'), 'utf8').trim();

@@ -64,6 +64,25 @@ describe('POST /runs', () => {
     expect(w.ports.audit.records).toEqual([]);
   });
 
+  it("refuses neither or both of payments and timesheet (400 in the API's words, not CLI flags), starting nothing", async () => {
+    const { w, executions, post } = await setUp();
+    const { payments: _, ...neither } = request;
+    const both = { ...request, timesheet: [{ employeeId: ROSTER[0]!.employeeId, regularHours: '1' }] };
+    for (const [body, says] of [
+      [neither, 'The request has neither "payments" nor "timesheet"'],
+      [both, 'The request has both "payments" and "timesheet"; send one request for each.'],
+    ] as const) {
+      const answer = await post(body);
+      expect(answer.statusCode).toBe(400);
+      const { error, message } = JSON.parse(answer.body) as { error: string; message: string };
+      expect(error).toBe('OFF_CYCLE_NEEDS_INPUT');
+      expect(message).toContain(says);
+      expect(message).not.toMatch(/--/);
+    }
+    expect(w.ports.runs.runs.size).toBe(0);
+    expect(executions.started.size).toBe(0);
+  });
+
   it('starts the run for a request of known fields (202)', async () => {
     const { w, post } = await setUp();
     const answer = await post({ ...request, payDate: '2026-11-27' });

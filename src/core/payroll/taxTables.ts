@@ -85,7 +85,7 @@ export function taxTablesFor(taxYear: number): TaxTables {
   if (source === undefined) {
     throw new BadInputError(
       'TAX_YEAR_UNAVAILABLE',
-      `No tax tables for ${taxYear}; available: ${AVAILABLE_TAX_YEARS.join(', ')}.`,
+      `No tax tables for ${taxYear} (a pay date's year is its tax year); available: ${AVAILABLE_TAX_YEARS.join(', ')}. Choose a pay date in one of those years, or use a payroll-ops release with the ${taxYear} tables.`,
       { details: { taxYear, available: AVAILABLE_TAX_YEARS } },
     );
   }

@@ -65,6 +65,8 @@ export interface RunRecord {
   readonly reason?: string;
   readonly status: RunStatus;
   readonly requestedBy: string;
+  /** The idempotency key of the request that started it: a retry finds this run, never starts another. */
+  readonly requestKey?: string;
   readonly startedAt: string;
   readonly endedAt?: string;
   readonly executionArn?: string;

@@ -48,6 +48,8 @@ export interface StartRunCommand {
   readonly timesheets?: readonly Timesheet[];
   /** Off-cycle runs: the supplemental payments to make, and nothing else. */
   readonly payments?: readonly OffCyclePayment[];
+  /** The idempotency key of the request, kept on the run (see startPayRun). */
+  readonly requestKey?: string;
 }
 
 export interface StartedRun {
@@ -212,6 +214,7 @@ function newRun(command: StartRunCommand, runId: string, startedAt: string): Run
     ...(command.reason ? { reason: command.reason } : {}),
     status: RunStatus.Pending,
     requestedBy: command.requestedBy,
+    ...(command.requestKey ? { requestKey: command.requestKey } : {}),
     startedAt,
     steps: {},
     compensations: [],

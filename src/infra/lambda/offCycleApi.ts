@@ -135,6 +135,15 @@ async function startOffCycle(deps: OffCycleApiDeps, event: ApiEvent): Promise<Ap
     ...(payDate ? { payDate } : {}),
   });
   const requestedBy = `api:${field(request, 'requestedBy', false) ?? 'unknown'}`;
+  // The shared rule (an off-cycle run pays exactly what it is given), in the API's own words.
+  if ((request.payments === undefined) === (request.timesheet === undefined)) {
+    throw new BadInputError(
+      'OFF_CYCLE_NEEDS_INPUT',
+      request.payments === undefined
+        ? 'The request has neither "payments" nor "timesheet"; an off-cycle run pays exactly what it is given: add "payments": [{ "employeeId", "amount", "kind" }] or "timesheet" rows.'
+        : 'The request has both "payments" and "timesheet"; send one request for each.',
+    );
+  }
   const started = await startPayRun(
     { ...deps.ports, executions: deps.executions, requests: deps.requests },
     {

@@ -22,7 +22,9 @@ describe('taxTablesFor', () => {
   test('a year without tables is bad input naming the years available', () => {
     expect(AVAILABLE_TAX_YEARS).toEqual([2025, 2026]);
     expect(() => taxTablesFor(2024)).toThrow(BadInputError);
-    expect(() => taxTablesFor(2024)).toThrow('No tax tables for 2024; available: 2025, 2026.');
+    expect(() => taxTablesFor(2024)).toThrow(
+      "No tax tables for 2024 (a pay date's year is its tax year); available: 2025, 2026. Choose a pay date in one of those years, or use a payroll-ops release with the 2024 tables.",
+    );
   });
 
   test('each year carries its version and FICA/FUTA figures', () => {
