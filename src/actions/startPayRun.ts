@@ -13,7 +13,13 @@ import type { AuditStore, ExecutionPort, RequestGuard, SagaPorts } from '../core
 import type { Timesheet } from '../core/roster.js';
 import type { PayRunPreview } from '../core/saga/preview.js';
 import { RunType } from '../core/saga/records.js';
-import { basisOf, checkStartLimits, type StartedRun, startRun } from '../core/saga/startRun.js';
+import {
+  basisOf,
+  checkStartLimits,
+  periodRefusal,
+  type StartedRun,
+  startRun,
+} from '../core/saga/startRun.js';
 import { RunStatus } from '../core/saga/steps.js';
 import { validateRun } from '../core/saga/validateRun.js';
 
@@ -91,6 +97,19 @@ export function previewPayRun(
     ...(request.timesheets ? { timesheets: request.timesheets } : {}),
     ...(request.payments ? { payments: paymentsByEmployee(request.payments) } : {}),
   });
+}
+
+/**
+ * `run --dry-run`: the preview, or — for a regular period already paid, or overlapping one that
+ * is — the refusal the real run would meet (exit 1, as the run's). Writes nothing either way.
+ */
+export async function dryRunPayRun(
+  ports: Pick<SagaPorts, 'roster' | 'ytd' | 'runs' | 'locks'>,
+  request: PayRunRequest,
+): Promise<PayRunPreview> {
+  const refusal = await periodRefusal(ports, request);
+  if (refusal) throw refusal;
+  return previewPayRun(ports, request);
 }
 
 /** Attempts at the start's audit record before the start is reported as unaudited. */

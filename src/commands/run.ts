@@ -7,8 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import {
   checkIdempotencyKey,
+  dryRunPayRun,
   type PayRunRequest,
-  previewPayRun,
   startPayRun,
 } from '../actions/startPayRun.js';
 import { parsePayments } from '../core/paymentsParser.js';
@@ -99,7 +99,10 @@ export function registerRun(program: Command): void {
     .option('--off-cycle', 'an extra run in a period that already has its regular run (needs --reason)')
     .option('--reason <text>', 'why an off-cycle run is made (recorded on the run)')
     .option('--idempotency-key <key>', 'makes a retried command safe: the same key and request start one run')
-    .option('--dry-run', 'print the preview from the stored roster and start nothing')
+    .option(
+      '--dry-run',
+      'print the preview from the stored roster and start nothing (exit 1 if the period is paid)',
+    )
     .option('--watch', 'follow the run to its end (exit 0 when COMPLETED, 1 otherwise)')
     .addHelpText(
       'after',
@@ -116,7 +119,7 @@ Examples:
       await withBackend(ctx, async (backend) => {
         warnOnDefinitionDrift(ctx, backend);
         if (raw.dryRun === true) {
-          const preview = await previewPayRun(backend.ports, options);
+          const preview = await dryRunPayRun(backend.ports, options);
           if (ctx.io.json) ctx.io.dataJson(previewJson(preview));
           else ctx.io.data(renderPreviewTable(preview));
           return;

@@ -252,6 +252,24 @@ async function settleFailedStart(
   return undefined;
 }
 
+/**
+ * The refusal a start of `command` would meet from what the store holds now — its period paid
+ * already, or days of it paid under another period — read without claiming anything, so that a
+ * dry run says what the real run would hear instead of previewing a payment that cannot happen.
+ * An employer busy with another run is left out: that passes once the run ends.
+ */
+export async function periodRefusal(
+  ports: Pick<StartRunPorts, 'runs' | 'locks'>,
+  command: Pick<StartRunCommand, 'employerId' | 'period' | 'runType'>,
+): Promise<OperationFailedError | undefined> {
+  const lockKey = periodLockKey(command.employerId, command.period, command.runType);
+  if (!lockKey) return undefined;
+  const holder = await ports.locks.holder(lockKey);
+  if (holder) return new RunExistsError(await ports.runs.getRun(holder), holder, command.period);
+  const overlapping = await overlappingRun(ports.runs, command.employerId, command.period);
+  return overlapping ? new PeriodOverlapsError(command.period, overlapping) : undefined;
+}
+
 export async function startRun(ports: StartRunPorts, command: StartRunCommand): Promise<StartedRun> {
   checkStartLimits(command);
   basisOf(command);

@@ -4,6 +4,7 @@
  * FAILED_TO_START with every lock released — in one place shared by the CLI, the API and payday.
  */
 import { describe, expect, it } from 'vitest';
+import { dryRunPayRun, type PayRunRequest } from '../../../src/actions/startPayRun.js';
 import { BadInputError } from '../../../src/core/errors.js';
 import type { Cents } from '../../../src/core/money.js';
 import { parsePeriod } from '../../../src/core/periodParser.js';
@@ -41,6 +42,11 @@ const regular = (period: string): StartRunCommand => ({
   period: parsePeriod(period),
   runType: RunType.Regular,
   requestedBy: 'unit-test',
+});
+const regularRequest = (period: string): PayRunRequest => ({
+  employerId: EMPLOYER,
+  period: parsePeriod(period),
+  runType: RunType.Regular,
 });
 const offCycle = (period: string, reason = 'bonus'): StartRunCommand => ({
   ...regular(period),
@@ -216,5 +222,47 @@ describe('a start that fails', () => {
     );
     expect(error).toBeInstanceOf(BadInputError);
     expect((error as Error).message).toMatch(/is not an employer id; use 1–30 lower-case letters/);
+  });
+});
+
+describe('a dry run says what the real run would hear', () => {
+  it('previews a period not paid yet, and writes nothing', async () => {
+    const { ports } = await setUp();
+    const preview = await dryRunPayRun(ports, regularRequest('2026-03'));
+    expect(preview.payslips).toHaveLength(3);
+    expect(preview.totals.gross).toBeGreaterThan(0);
+    expect(preview.totals.employees).toBe(3);
+    expect(ports.runs.runs.size).toBe(0);
+    expect(ports.locks.holders.size).toBe(0);
+  });
+
+  it('refuses a period already paid (RUN_EXISTS) and one overlapping a paid period (PERIOD_OVERLAPS), writing nothing', async () => {
+    const { ports, start } = await setUp();
+    const paid = await startRun(start, regular('2026-03-02..2026-03-15'));
+    await ports.runs.updateRun(paid.runId, { status: RunStatus.Completed });
+    const runsBefore = ports.runs.runs.size;
+    const holdersBefore = [...ports.locks.holders.keys()].sort();
+
+    const same = await dryRunPayRun(ports, regularRequest('2026-03-02..2026-03-15')).catch((e: unknown) => e);
+    expect(same).toMatchObject({ code: 'RUN_EXISTS', kind: 'operation-failed' });
+    expect((same as Error).message).toMatch(
+      /already has regular run acme-2026-03-02_2026-03-15-regular \(COMPLETED\)/,
+    );
+
+    const overlap = await dryRunPayRun(ports, regularRequest('2026-03-09..2026-03-22')).catch(
+      (e: unknown) => e,
+    );
+    expect(overlap).toMatchObject({ code: 'PERIOD_OVERLAPS', kind: 'operation-failed' });
+
+    expect(ports.runs.runs.size).toBe(runsBefore);
+    expect([...ports.locks.holders.keys()].sort()).toEqual(holdersBefore);
+    // An off-cycle run of a paid period is what the refusal points to: its preview still works.
+    const offCyclePreview = await dryRunPayRun(ports, {
+      ...regularRequest('2026-03-02..2026-03-15'),
+      runType: RunType.OffCycle,
+      reason: 'bonus',
+      payments: [{ employeeId: 'E00001', amount: 50_000 as Cents, kind: 'bonus' }],
+    });
+    expect(offCyclePreview.payslips).toHaveLength(1);
   });
 });
