@@ -17,7 +17,7 @@ import { ActivityTracker, INTERNAL_USER_AGENT } from './activity.js';
 import { createApiServer } from './api.js';
 import { type AppRef, loadApp } from './appLoader.js';
 import { AwsService } from './authErrors.js';
-import { type LocalCredentials, localCredentials } from './credentials.js';
+import { keepCredentials, type LocalCredentials, localCredentials } from './credentials.js';
 import { type Emulator, startDynalite, startSqs, stepFunctionsEmulator } from './emulators.js';
 import { createFront } from './front.js';
 import { hostControl } from './hostControl.js';
@@ -138,6 +138,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const credentials = localCredentials(home);
   const lock: HomeLock = await acquireHomeLock(home, credentials);
   const closers: Closer[] = [() => lock.release()];
+  closers.push(keepCredentials(home, credentials, log));
   const activity = new ActivityTracker();
   try {
     const paths = homePaths(home);
