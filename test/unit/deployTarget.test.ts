@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../src/actions/deployTarget.js';
+import { importTarget } from '../../src/actions/importTarget.js';
 import { parseDeployFlags } from '../../src/commands/deploy.js';
 import { BadInputError } from '../../src/core/errors.js';
 import { writeTarget } from '../../src/infra/targets.js';
@@ -38,6 +39,21 @@ function refusal(action: () => unknown): BadInputError {
   }
   throw new Error('not refused');
 }
+
+describe('target add', () => {
+  it('refuses to import the name local, showing how target add is typed, before any AWS call', async () => {
+    const error = await importTarget({
+      home,
+      target: 'local',
+      region: 'eu-west-1',
+      cliVersion: '0.1.0',
+      awsSharedFiles: [],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toContain('payroll-ops target add NAME --region REGION');
+    expect((error as Error).message).not.toContain('--target NAME');
+  });
+});
 
 describe('deploy target', () => {
   it('needs a region for a new target, and never assumes one', () => {
