@@ -95,6 +95,15 @@ describe('deploy target', () => {
     },
   );
 
+  it('refuses an --out that is a file or empty, before synthesizing anything', () => {
+    const file = join(home, 'config.json');
+    const error = refusal(() => parseDeployFlags({ dryRun: true, out: file }));
+    expect(error.code).toBe('BAD_OUT');
+    expect(error.message).toContain(`--out ${file} is not a folder`);
+    expect(refusal(() => parseDeployFlags({ dryRun: true, out: '' })).code).toBe('BAD_OUT');
+    expect(parseDeployFlags({ dryRun: true, out: join(home, 'new', 'cdk.out') })).toBe('dry-run');
+  });
+
   it('tells deploy, diff and dry run apart', () => {
     expect(parseDeployFlags({})).toBe('deploy');
     expect(parseDeployFlags({ diff: true })).toBe('diff');
