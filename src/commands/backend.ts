@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DeadLetterQueues, MessageFailureStore } from '../core/deadLetters.js';
-import { BadInputError, OperationFailedError } from '../core/errors.js';
+import { OperationFailedError } from '../core/errors.js';
 import type { IdempotencyStore } from '../core/idempotencyRules.js';
 import type { ExecutionPort, PaydayExecutions, RequestGuard } from '../core/ports.js';
 import { StateMachineName } from '../core/saga/functions.js';
@@ -32,7 +32,7 @@ import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import { localTarget } from '../infra/localTarget.js';
-import { isTargetName, LOCAL_TARGET_NAME } from '../infra/targets.js';
+import { LOCAL_TARGET_NAME } from '../infra/targets.js';
 import type { CommandContext } from './context.js';
 
 export interface Backend {
@@ -57,17 +57,7 @@ export interface Backend {
 }
 
 export const LOCAL_TARGET = LOCAL_TARGET_NAME;
-
-export function requireLocalTarget(ctx: CommandContext, what: string): void {
-  if (ctx.globals.target !== LOCAL_TARGET) {
-    // The target may come from the environment rather than the command line.
-    const fromEnv = ctx.env.target !== undefined && ctx.env.target !== LOCAL_TARGET;
-    throw new BadInputError(
-      'LOCAL_ONLY',
-      `${what} is only available on the local target, not on ${isTargetName(ctx.globals.target) ? ctx.globals.target : JSON.stringify(ctx.globals.target)}; drop --target${fromEnv ? ' and unset PAYROLL_OPS_TARGET' : ''}.`,
-    );
-  }
-}
+export { requireLocalTarget } from './localOnly.js';
 
 interface Opened {
   readonly clients: AwsClients;
