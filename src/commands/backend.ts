@@ -105,19 +105,23 @@ async function openAws(
     { kind: 'aws', region: target.region, ...(target.profile ? { profile: target.profile } : {}) },
     { userAgent: 'payroll-ops-cli' },
   );
-  // S3 is only needed to read ACH files back (verify): loaded on first use.
+  // S3 is only needed to read ACH files back (verify): loaded on first use, one client for all.
   let s3: { destroy(): void } | undefined;
+  let reader: Promise<(location: string) => Promise<string>> | undefined;
   const readArtifact = async (location: string) => {
-    const [{ S3Client }, { s3ArtifactReader }] = await Promise.all([
-      import('@aws-sdk/client-s3'),
-      import('../infra/aws/s3Artifacts.js'),
-    ]);
-    const client = new S3Client({
-      region: target.region,
-      ...(target.profile ? { profile: target.profile } : {}),
-    });
-    s3 = client;
-    return s3ArtifactReader(client)(location);
+    reader ??= (async () => {
+      const [{ S3Client }, { s3ArtifactReader }] = await Promise.all([
+        import('@aws-sdk/client-s3'),
+        import('../infra/aws/s3Artifacts.js'),
+      ]);
+      const client = new S3Client({
+        region: target.region,
+        ...(target.profile ? { profile: target.profile } : {}),
+      });
+      s3 = client;
+      return s3ArtifactReader(client, names.artifactsBucket ?? '');
+    })();
+    return (await reader)(location);
   };
   return { clients, names, actor: identity.arn, readArtifact, close: () => s3?.destroy() };
 }
