@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { describeError } from '../../core/errors.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
 import { LOCAL_STACK_NAME } from '../backendNames.js';
+import { OutputKey } from '../backendOutputs.js';
 import { writeLocalTarget } from '../localTarget.js';
 import { ActivityTracker, INTERNAL_USER_AGENT } from './activity.js';
 import { createApiServer } from './api.js';
@@ -227,7 +228,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           account: LOCAL_ACCOUNT_ID,
           region: LOCAL_REGION,
           stackName: LOCAL_STACK_NAME,
-          outputs: plan.outputs,
+          // The API Gateway URL of the template is AWS's; here the routes are served at the API port.
+          outputs:
+            plan.outputs[OutputKey.ApiUrl] === undefined
+              ? plan.outputs
+              : { ...plan.outputs, [OutputKey.ApiUrl]: `${endpoints.api}/` },
           templateFile: source,
         });
       },
