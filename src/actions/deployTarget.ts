@@ -31,11 +31,17 @@ export const StackTag = { CliVersion: 'payroll-ops:cli-version', Target: 'payrol
 
 export const defaultStackName = (target: string) => `payroll-ops-${target}`;
 
-export function resolveTarget(home: string, flags: TargetFlags, command: string): ResolvedTarget {
+/** `usage` names the AWS target the way the command takes it (a flag, or an argument). */
+export function resolveTarget(
+  home: string,
+  flags: TargetFlags,
+  command: string,
+  usage = '--target NAME --region REGION',
+): ResolvedTarget {
   if (flags.target === undefined || flags.target === LOCAL_TARGET_NAME) {
     throw new BadInputError(
       'AWS_TARGET_REQUIRED',
-      `${command} needs an AWS target: --target NAME --region REGION (the local target provisions itself on start).`,
+      `${command} needs an AWS target: ${usage} (the local target provisions itself on start).`,
     );
   }
   const name = validateTargetName(flags.target);

@@ -20,7 +20,12 @@ export interface ImportTargetRequest extends TargetFlags {
 const USABLE = /^(CREATE_COMPLETE|UPDATE_COMPLETE|UPDATE_ROLLBACK_COMPLETE|IMPORT_COMPLETE)$/;
 
 export async function importTarget(request: ImportTargetRequest): Promise<AwsTarget> {
-  const target = resolveTarget(request.home, request, 'target add');
+  const target = resolveTarget(
+    request.home,
+    request,
+    'target add',
+    'payroll-ops target add NAME --region REGION, NAME not local',
+  );
   const access = {
     region: target.region,
     sharedFiles: request.awsSharedFiles,

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { DeadLetterQueues, MessageFailureStore } from '../core/deadLetters.js';
-import { BadInputError, OperationFailedError } from '../core/errors.js';
+import { OperationFailedError } from '../core/errors.js';
 import type { IdempotencyStore } from '../core/idempotencyRules.js';
 import type { ExecutionPort, PaydayExecutions, RequestGuard } from '../core/ports.js';
 import { StateMachineName } from '../core/saga/functions.js';
@@ -32,7 +32,7 @@ import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost } from '../infra/local/ensureHost.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import { localTarget } from '../infra/localTarget.js';
-import { isTargetName, LOCAL_TARGET_NAME } from '../infra/targets.js';
+import { LOCAL_TARGET_NAME } from '../infra/targets.js';
 import type { CommandContext } from './context.js';
 
 export interface Backend {
@@ -57,17 +57,7 @@ export interface Backend {
 }
 
 export const LOCAL_TARGET = LOCAL_TARGET_NAME;
-
-export function requireLocalTarget(ctx: CommandContext, what: string): void {
-  if (ctx.globals.target !== LOCAL_TARGET) {
-    // The target may come from the environment rather than the command line.
-    const fromEnv = ctx.env.target !== undefined && ctx.env.target !== LOCAL_TARGET;
-    throw new BadInputError(
-      'LOCAL_ONLY',
-      `${what} is only available on the local target, not on ${isTargetName(ctx.globals.target) ? ctx.globals.target : JSON.stringify(ctx.globals.target)}; drop --target${fromEnv ? ' and unset PAYROLL_OPS_TARGET' : ''}.`,
-    );
-  }
-}
+export { requireLocalTarget } from './localOnly.js';
 
 interface Opened {
   readonly clients: AwsClients;
@@ -115,19 +105,23 @@ async function openAws(
     { kind: 'aws', region: target.region, ...(target.profile ? { profile: target.profile } : {}) },
     { userAgent: 'payroll-ops-cli' },
   );
-  // S3 is only needed to read ACH files back (verify): loaded on first use.
+  // S3 is only needed to read ACH files back (verify): loaded on first use, one client for all.
   let s3: { destroy(): void } | undefined;
+  let reader: Promise<(location: string) => Promise<string>> | undefined;
   const readArtifact = async (location: string) => {
-    const [{ S3Client }, { s3ArtifactReader }] = await Promise.all([
-      import('@aws-sdk/client-s3'),
-      import('../infra/aws/s3Artifacts.js'),
-    ]);
-    const client = new S3Client({
-      region: target.region,
-      ...(target.profile ? { profile: target.profile } : {}),
-    });
-    s3 = client;
-    return s3ArtifactReader(client)(location);
+    reader ??= (async () => {
+      const [{ S3Client }, { s3ArtifactReader }] = await Promise.all([
+        import('@aws-sdk/client-s3'),
+        import('../infra/aws/s3Artifacts.js'),
+      ]);
+      const client = new S3Client({
+        region: target.region,
+        ...(target.profile ? { profile: target.profile } : {}),
+      });
+      s3 = client;
+      return s3ArtifactReader(client, names.artifactsBucket ?? '');
+    })();
+    return (await reader)(location);
   };
   return { clients, names, actor: identity.arn, readArtifact, close: () => s3?.destroy() };
 }

@@ -4,6 +4,7 @@
  * On the local target (the default) deploy applies the synthesized template to the local host
  * instead (actions/deployLocal.ts), with no CDK at all.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BadInputError } from '../core/errors.js';
@@ -53,6 +54,7 @@ export function parseDeployFlags(flags: DeployFlags): 'deploy' | 'diff' | 'dry-r
       '--out DIR goes with --dry-run (it is where the synthesized template is written).',
     );
   }
+  if (flags.out !== undefined) refuseOutThatIsNoFolder(flags.out);
   if (flags.bootstrap && flags.dryRun) {
     throw new BadInputError(
       'BAD_FLAGS',
@@ -60,6 +62,20 @@ export function parseDeployFlags(flags: DeployFlags): 'deploy' | 'diff' | 'dry-r
     );
   }
   return flags.dryRun ? 'dry-run' : flags.diff ? 'diff' : 'deploy';
+}
+
+/** `--out` names a folder, made if missing: a file (or an empty name) is refused before synthesis. */
+function refuseOutThatIsNoFolder(out: string): void {
+  if (out.trim() === '') {
+    throw new BadInputError('BAD_OUT', '--out needs a folder name (e.g. --out cdk.out).');
+  }
+  const found = statSync(out, { throwIfNoEntry: false });
+  if (found && !found.isDirectory()) {
+    throw new BadInputError(
+      'BAD_OUT',
+      `--out ${out} is not a folder; name a folder for the cloud assembly (it is created if missing), e.g. --out cdk.out.`,
+    );
+  }
 }
 
 /** Flags that name AWS things, refused on the local target (the stack payroll-ops on this machine). */

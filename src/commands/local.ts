@@ -14,6 +14,7 @@ import { HostMode, homePaths } from '../infra/local/hostRecord.js';
 import { ensurePrivateFolder, looksLikeDataFolder } from '../infra/local/privateFolder.js';
 import { type CommandContext, contextFor } from './context.js';
 import { endpointLines, renderLocalStatus } from './io/localRender.js';
+import { requireLocalTarget } from './localOnly.js';
 
 /** Runs the host in this process until Ctrl-C or SIGTERM, logging to stderr. */
 async function startForeground({ env, io }: CommandContext): Promise<void> {
@@ -98,7 +99,6 @@ const entriesOf = (path: string): string[] => {
 async function reset(ctx: CommandContext, force: boolean): Promise<void> {
   const { env, io } = ctx;
   // It wipes the local data folder, judging the runs in flight by the local stack's: never another target's.
-  const { requireLocalTarget } = await import('./backend.js');
   requireLocalTarget(ctx, 'local reset');
   const home = resolve(env.home);
   // Through any symbolic link: a data folder that is a link to the home folder is the home folder.
@@ -151,6 +151,7 @@ export function registerLocal(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ payroll-ops local start\n  $ payroll-ops local start --detach')
     .action(async (raw: { detach?: boolean }, command: Command) => {
       const context = contextFor(command);
+      requireLocalTarget(context, 'local start');
       if (raw.detach) await startDetached(context);
       else await startForeground(context);
     });
@@ -159,7 +160,9 @@ export function registerLocal(program: Command): void {
     .description('stop the local stack that owns the data folder')
     .addHelpText('after', '\nExamples:\n  $ payroll-ops local stop')
     .action(async (_raw: unknown, command: Command) => {
-      const { env, io } = contextFor(command);
+      const context = contextFor(command);
+      requireLocalTarget(context, 'local stop');
+      const { env, io } = context;
       const result = await stopLocalHost(env.home);
       if (io.json) {
         io.dataJson({
@@ -179,7 +182,9 @@ export function registerLocal(program: Command): void {
       '\nExamples:\n  $ payroll-ops local status\n  $ payroll-ops --output json local status',
     )
     .action(async (_raw: unknown, command: Command) => {
-      const { env, io } = contextFor(command);
+      const context = contextFor(command);
+      requireLocalTarget(context, 'local status');
+      const { env, io } = context;
       if (existsSync(env.home)) ensurePrivateFolder(env.home, (message) => io.warn(message));
       // Counting tables, queues and executions needs the SDK: loaded for this command only.
       const { localStatus } = await import('../infra/local/status.js');

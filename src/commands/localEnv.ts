@@ -10,8 +10,8 @@ import { localCredentials } from '../infra/local/credentials.js';
 import { ensureLocalHost, findRunningHost } from '../infra/local/ensureHost.js';
 import { HostMode } from '../infra/local/hostRecord.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
-import { requireLocalTarget } from './backend.js';
 import { contextFor } from './context.js';
+import { requireLocalTarget } from './localOnly.js';
 
 /** Single quotes keep the shell from expanding anything; a quote inside is closed, escaped, reopened. */
 const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;

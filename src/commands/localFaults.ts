@@ -8,8 +8,8 @@ import {
   writeFaults,
 } from '../infra/local/faults.js';
 import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
-import { requireLocalTarget } from './backend.js';
 import { type CommandContext, contextFor } from './context.js';
+import { requireLocalTarget } from './localOnly.js';
 
 function show(ctx: CommandContext, plan: FaultPlan): void {
   if (ctx.io.json) {

@@ -248,6 +248,8 @@ export function writeTarget(home: string, target: AwsTarget): void {
 
 /** Forgets a target; false when there was none of that name. */
 export function removeTarget(home: string, name: string): boolean {
+  // Nothing to forget: write nothing (not even the folder or an empty config.json).
+  if (!Object.hasOwn(readConfig(home).targets ?? {}, name)) return false;
   let removed = false;
   updateConfig(home, (config) => {
     const targets = { ...(config.targets ?? {}) };

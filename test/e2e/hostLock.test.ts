@@ -4,7 +4,7 @@
  * opened, a fault typed wrong. Driven through the built CLI, as an operator would.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,18 +84,19 @@ describe('the host holds its data folder by an OS-level lock', () => {
     expect(runs.runs).toEqual([]);
   });
 
-  it('keeps the data from a second host even without the credentials file (LevelDB’s lock), in one line', () => {
+  it('writes its credentials file again when it is deleted, so commands still find it and no second host starts', async () => {
     const path = join(home, 'credentials');
     const saved = readFileSync(path, 'utf8');
     rmSync(path);
-    try {
-      const second = secondHost();
-      expect(second.code).toBe(1);
-      expect(second.output).toMatch(/could not start: The DynamoDB data in .* is open in another process/);
-      expect(second.output).not.toMatch(/\n\s+at /);
-    } finally {
-      writeFileSync(path, saved, { mode: 0o600 });
-    }
+    await until('the credentials file written again', () => (existsSync(path) ? true : undefined), 5_000);
+    expect(readFileSync(path, 'utf8')).toBe(saved);
+    expect(await localStatus()).toMatchObject({ running: true, pid, endpoints });
+    const second = secondHost();
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(
+      new RegExp(`could not start: The data folder .* is owned by .* pid ${pid}`),
+    );
+    expect(second.output).not.toMatch(/\n\s+at /);
     expect(isProcessAlive(pid)).toBe(true);
   });
 

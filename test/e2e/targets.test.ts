@@ -278,7 +278,7 @@ describe('a deployed target, reached through the AWS code path', () => {
 
 describe('the local-only commands on an aws target', () => {
   // Last: before it was refused, local reset wiped the data folder this file's host runs on.
-  it('keeps local reset and local faults off an aws target set in PAYROLL_OPS_TARGET, exit 2, wiping and calling nothing', async () => {
+  it('keeps every local command off an aws target set in PAYROLL_OPS_TARGET, exit 2, stopping, wiping and calling nothing', async () => {
     record('prodlike', localOutputs());
     const calls = plane.calls.length;
     for (const args of [
@@ -286,6 +286,10 @@ describe('the local-only commands on an aws target', () => {
       ['local', 'reset', '--force', '--yes'],
       ['local', 'faults', 'show'],
       ['local', 'faults', 'clear'],
+      ['local', 'env'],
+      ['local', 'stop'],
+      ['local', 'start', '--detach'],
+      ['local', 'status'],
     ]) {
       const result = await cli.run(args, { env: { ...throughAws(), PAYROLL_OPS_TARGET: 'prodlike' } });
       expect(result.code, args.join(' ')).toBe(2);
@@ -297,5 +301,6 @@ describe('the local-only commands on an aws target', () => {
     }
     expect(plane.calls.length).toBe(calls);
     expect(existsSync(join(home, 'dynamodb'))).toBe(true);
+    expect((await cli.ok(['--output', 'json', 'local', 'status'])).stdout).toMatch(/"running": true/);
   });
 });

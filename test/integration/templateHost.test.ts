@@ -160,6 +160,8 @@ describe('a host provisioned from the template', () => {
       },
       stateMachineArns: { 'pay-run': `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:payroll-ops-pay-run` },
     });
+    // Not the template's execute-api URL, which names nothing here: the API this host serves.
+    expect(record.outputs.ApiUrl).toBe(`${host!.endpoints.api}/`);
   });
 });
 

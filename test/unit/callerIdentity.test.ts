@@ -59,6 +59,13 @@ describe('AWS access problems', () => {
       'AWS_UNREACHABLE',
       /Cannot reach AWS STS in eu-west-1 \(getaddrinfo ENOTFOUND/,
     ],
+    [
+      'a proxy or another server answering instead of STS',
+      sdkError('NotFound', 'Unknown', { $metadata: { httpStatusCode: 404 } }),
+      {},
+      'AWS_UNREACHABLE',
+      /is not STS \(HTTP 404 with no AWS error\): check the network, proxy and AWS_ENDPOINT_URL/,
+    ],
   ])('says what is wrong with %s, in one line', (_case, error, access, code, message) => {
     const problem = describeAccessProblem(error, { region: 'eu-west-1', ...access });
     expect(problem.code).toBe(code);

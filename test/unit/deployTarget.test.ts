@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../src/actions/deployTarget.js';
+import { importTarget } from '../../src/actions/importTarget.js';
 import { parseDeployFlags } from '../../src/commands/deploy.js';
 import { BadInputError } from '../../src/core/errors.js';
 import { writeTarget } from '../../src/infra/targets.js';
@@ -38,6 +39,21 @@ function refusal(action: () => unknown): BadInputError {
   }
   throw new Error('not refused');
 }
+
+describe('target add', () => {
+  it('refuses to import the name local, showing how target add is typed, before any AWS call', async () => {
+    const error = await importTarget({
+      home,
+      target: 'local',
+      region: 'eu-west-1',
+      cliVersion: '0.1.0',
+      awsSharedFiles: [],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadInputError);
+    expect((error as Error).message).toContain('payroll-ops target add NAME --region REGION');
+    expect((error as Error).message).not.toContain('--target NAME');
+  });
+});
 
 describe('deploy target', () => {
   it('needs a region for a new target, and never assumes one', () => {
@@ -78,6 +94,15 @@ describe('deploy target', () => {
       expect(refusal(() => parseDeployFlags(flags)).code).toBe('BAD_FLAGS');
     },
   );
+
+  it('refuses an --out that is a file or empty, before synthesizing anything', () => {
+    const file = join(home, 'config.json');
+    const error = refusal(() => parseDeployFlags({ dryRun: true, out: file }));
+    expect(error.code).toBe('BAD_OUT');
+    expect(error.message).toContain(`--out ${file} is not a folder`);
+    expect(refusal(() => parseDeployFlags({ dryRun: true, out: '' })).code).toBe('BAD_OUT');
+    expect(parseDeployFlags({ dryRun: true, out: join(home, 'new', 'cdk.out') })).toBe('dry-run');
+  });
 
   it('tells deploy, diff and dry run apart', () => {
     expect(parseDeployFlags({})).toBe('deploy');

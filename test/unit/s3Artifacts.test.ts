@@ -1,8 +1,14 @@
-import { DeleteObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InfrastructureError, TransientError } from '../../src/core/errors.js';
-import { createS3Artifacts, transmissionKey } from '../../src/infra/aws/s3Artifacts.js';
+import { BadInputError, InfrastructureError, TransientError } from '../../src/core/errors.js';
+import { createS3Artifacts, s3ArtifactReader, transmissionKey } from '../../src/infra/aws/s3Artifacts.js';
 
 const s3 = mockClient(S3Client);
 const client = new S3Client({ region: 'eu-west-1' });
@@ -61,5 +67,26 @@ describe('S3 artifact store', () => {
     await expect(refused).rejects.toBeInstanceOf(InfrastructureError);
     await expect(refused).rejects.not.toBeInstanceOf(TransientError);
     await expect(refused).rejects.toThrow(/AccessDenied/);
+  });
+});
+
+describe('reading an ACH file back (verify)', () => {
+  it('reads only from the target bucket, never from one a changed run record names', async () => {
+    s3.on(GetObjectCommand).resolves({
+      Body: { transformToString: async () => '101 ...\n' } as never,
+    });
+    const read = s3ArtifactReader(client, 'payroll-artifacts');
+    expect(await read('s3://payroll-artifacts/runs/r1/r1-credit.ach')).toBe('101 ...\n');
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([
+      { Bucket: 'payroll-artifacts', Key: 'runs/r1/r1-credit.ach' },
+    ]);
+    for (const elsewhere of [
+      's3://someone-elses-bucket/secrets.txt',
+      '/etc/passwd',
+      's3://payroll-artifacts',
+    ]) {
+      await expect(read(elsewhere)).rejects.toThrow(BadInputError);
+    }
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
   });
 });

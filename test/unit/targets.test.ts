@@ -75,6 +75,17 @@ describe('targets in config.json', () => {
     expect(removeTarget(home, 'prod')).toBe(false);
   });
 
+  it('writes nothing when asked to forget a target it does not have', () => {
+    expect(removeTarget(home, 'prod')).toBe(false);
+    expect(readdirSync(join(home, '..'))).toEqual([]);
+    mkdirSync(home, { mode: 0o700 });
+    const config = JSON.stringify({ theme: 'dark' });
+    writeFileSync(configPath(home), config, { mode: 0o600 });
+    expect(removeTarget(home, 'prod')).toBe(false);
+    expect(readFileSync(configPath(home), 'utf8')).toBe(config);
+    expect(readdirSync(home)).toEqual(['config.json']);
+  });
+
   it('reads no targets from a data folder without config, and refuses a broken one by name', () => {
     expect(readTargets(home)).toEqual({});
     writeTarget(home, prod);

@@ -51,6 +51,7 @@ const REJECTED = new Set([
 ]);
 
 interface ErrorShape {
+  readonly $metadata?: { readonly httpStatusCode?: number };
   readonly name?: string;
   readonly code?: string;
   readonly message?: string;
@@ -118,6 +119,14 @@ export function describeAccessProblem(error: unknown, access: AwsAccess): Infras
     return problem(
       CredentialProblem.Unreachable,
       `Cannot reach AWS STS in ${access.region} (${network.message ?? network.code}): check the network, proxy and AWS_ENDPOINT_URL settings.`,
+    );
+  }
+  // An answer with no AWS error in it (the SDK names it Unknown): a proxy or another server spoke.
+  const status = shape.$metadata?.httpStatusCode;
+  if (status !== undefined && /^(Unknown|UnknownError)$/.test(message)) {
+    return problem(
+      CredentialProblem.Unreachable,
+      `What answered for AWS STS in ${access.region} is not STS (HTTP ${status} with no AWS error): check the network, proxy and AWS_ENDPOINT_URL settings.`,
     );
   }
   return problem(

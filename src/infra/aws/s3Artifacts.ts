@@ -61,17 +61,21 @@ export function createS3Artifacts(s3: S3Client, bucket: string): ArtifactStore {
   };
 }
 
-/** Reads back an artifact at the `s3://bucket/key` location a run recorded (verify). */
-export function s3ArtifactReader(s3: S3Client): (location: string) => Promise<string> {
+/**
+ * Reads back an artifact at the `s3://bucket/key` location a run recorded (verify), only from the
+ * target's own bucket: a location is data in the table, and the operator's credentials are not
+ * sent after whatever bucket a changed record names.
+ */
+export function s3ArtifactReader(s3: S3Client, bucket: string): (location: string) => Promise<string> {
   return async (location) => {
     const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
-    if (!match) {
+    if (!match || match[1] !== bucket) {
       throw new BadInputError(
         'BAD_ARTIFACT_LOCATION',
-        `${location} is not an s3:// location of this target's bucket.`,
+        `${location} is not an s3:// location in this target's bucket ${bucket}; the run record names a file this CLI will not read.`,
       );
     }
-    const [, bucket, key] = match;
+    const key = match[2] as string;
     try {
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return (await out.Body?.transformToString('utf-8')) ?? '';

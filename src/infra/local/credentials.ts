@@ -8,11 +8,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import {
   closeSync,
   constants,
+  existsSync,
+  type FSWatcher,
   fstatSync,
   linkSync,
   openSync,
   readFileSync,
   rmSync,
+  watch,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -120,22 +123,72 @@ export function localCredentials(home: string): LocalCredentials {
   if (!credentials) {
     ensurePrivateFolder(home);
     const fresh = generate();
-    const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(fresh, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
-    try {
-      linkSync(temp, path);
-      credentials = fresh;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      credentials = read(path);
-    } finally {
-      rmSync(temp, { force: true });
-    }
+    credentials = writeUnlessPresent(path, fresh) ? fresh : read(path);
     if (!credentials) {
       throw new InfrastructureError('LOCAL_CREDENTIALS', `Cannot create the local credentials ${path}.`);
     }
   }
   return credentials;
+}
+
+/**
+ * Writes the credentials file complete and at once (a hard link of a finished temporary file);
+ * false, writing nothing, when a file is already there.
+ */
+function writeUnlessPresent(path: string, credentials: LocalCredentials): boolean {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(credentials, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  try {
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/** How often a running host makes sure its credentials file is still there (besides watching it). */
+const CREDENTIALS_CHECK_MS = 1_000;
+
+/**
+ * Keeps a running host's credentials file in place: deleted under it, it is written again at once,
+ * the same. Otherwise the next command would generate new credentials, and with them a new lock
+ * address, and lose the host: `local status` would say nothing runs and `local stop` could not
+ * stop it. Returns the function that stops keeping it.
+ */
+export function keepCredentials(
+  home: string,
+  credentials: LocalCredentials,
+  log: (line: string) => void,
+): () => void {
+  const path = credentialsPath(home);
+  const restore = () => {
+    try {
+      if (existsSync(path) || !existsSync(home)) return;
+      if (writeUnlessPresent(path, credentials)) {
+        log(`warning: ${path} was deleted while the host ran; written again with the same credentials.`);
+      }
+    } catch (error) {
+      log(`warning: cannot write ${path} again: ${(error as Error).message}`);
+    }
+  };
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(home, { persistent: false }, (_event, name) => {
+      if (name === null || name === 'credentials') restore();
+    });
+    watcher.on('error', () => watcher?.close());
+  } catch {
+    // no watching here: the periodic check below still restores it
+  }
+  const timer = setInterval(restore, CREDENTIALS_CHECK_MS);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    watcher?.close();
+  };
 }
 
 /** A key for another purpose, derived from the folder's secret (so one secret guards everything). */

@@ -12,12 +12,13 @@ import { mkdirSync } from 'node:fs';
 import { describeError } from '../../core/errors.js';
 import { type AwsClients, clientsFor, LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../aws/clients.js';
 import { LOCAL_STACK_NAME } from '../backendNames.js';
+import { OutputKey } from '../backendOutputs.js';
 import { writeLocalTarget } from '../localTarget.js';
 import { ActivityTracker, INTERNAL_USER_AGENT } from './activity.js';
 import { createApiServer } from './api.js';
 import { type AppRef, loadApp } from './appLoader.js';
 import { AwsService } from './authErrors.js';
-import { type LocalCredentials, localCredentials } from './credentials.js';
+import { keepCredentials, type LocalCredentials, localCredentials } from './credentials.js';
 import { type Emulator, startDynalite, startSqs, stepFunctionsEmulator } from './emulators.js';
 import { createFront } from './front.js';
 import { hostControl } from './hostControl.js';
@@ -138,6 +139,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const credentials = localCredentials(home);
   const lock: HomeLock = await acquireHomeLock(home, credentials);
   const closers: Closer[] = [() => lock.release()];
+  closers.push(keepCredentials(home, credentials, log));
   const activity = new ActivityTracker();
   try {
     const paths = homePaths(home);
@@ -226,7 +228,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           account: LOCAL_ACCOUNT_ID,
           region: LOCAL_REGION,
           stackName: LOCAL_STACK_NAME,
-          outputs: plan.outputs,
+          // The API Gateway URL of the template is AWS's; here the routes are served at the API port.
+          outputs:
+            plan.outputs[OutputKey.ApiUrl] === undefined
+              ? plan.outputs
+              : { ...plan.outputs, [OutputKey.ApiUrl]: `${endpoints.api}/` },
           templateFile: source,
         });
       },

@@ -138,7 +138,11 @@ export function ensurePrivateFolder(home: string, warn: (message: string) => voi
     const entries = readdirSync(home);
     if ((stat.mode & OPEN_TO_OTHERS) === 0) {
       // Private already: only the entries payroll-ops opens by name could have been put there.
-      for (const entry of entries) requireOwn(join(home, entry), lstatSync(join(home, entry)), uid);
+      // Another process's temporary file (config.json.<pid>.tmp) may be renamed away meanwhile.
+      for (const entry of entries) {
+        const found = lstatSync(join(home, entry), { throwIfNoEntry: false });
+        if (found) requireOwn(join(home, entry), found, uid);
+      }
       return false;
     }
     if (!looksLikeDataFolder(entries)) {
