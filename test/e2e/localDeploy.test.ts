@@ -160,7 +160,7 @@ describe('deploy on the local target', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^error: AlertsTopic is a AWS::SNS::Topic, which the local stack neither runs nor ignores/,
+        /^error: AlertsTopic has the type AWS::SNS::Topic, which the local stack neither runs nor ignores/,
       ),
     ]);
     expect(await diff()).toEqual([]);

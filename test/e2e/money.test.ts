@@ -111,7 +111,7 @@ describe('runs of one employer are serialised and year-to-date is a ledger', () 
     expect(refused).toHaveLength(1);
     expect(refused[0]!.code).toBe(1);
     expect(refused[0]!.stderr).toMatch(
-      /^error: Employer serial has run serial-\d{4}-\d\d-regular open \((PENDING|RUNNING)\); runs of one employer are serialised/m,
+      /^error: Employer serial has run serial-\d{4}-\d\d-regular open \((PENDING|RUNNING|starting)\); runs of one employer are serialised/m,
     );
     const startedRun = [a, b].find((r) => r.code === 0)!.stdout.trim();
     await cli.ok(['watch', startedRun]);

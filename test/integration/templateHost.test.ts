@@ -368,7 +368,7 @@ describe('a template the local stack cannot run', () => {
       const failed = start(folder, file);
       await expect(failed).rejects.toBeInstanceOf(BadInputError);
       await expect(failed).rejects.toThrow(
-        /^Stream is a AWS::Kinesis::Stream, which the local stack neither runs nor ignores/,
+        /^Stream has the type AWS::Kinesis::Stream, which the local stack neither runs nor ignores/,
       );
       const second = await start(folder);
       await second.stop();

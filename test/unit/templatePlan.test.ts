@@ -193,7 +193,7 @@ describe('resource types', () => {
     const error = refusal(() => plan({ Queue: QUEUE, Topic: { Type: 'AWS::SNS::Topic' } }));
     expect(error.code).toBe('TEMPLATE_UNSUPPORTED');
     expect(error.message).toMatch(
-      /^Topic is a AWS::SNS::Topic, which the local stack neither runs nor ignores/,
+      /^Topic has the type AWS::SNS::Topic, which the local stack neither runs nor ignores/,
     );
   });
 

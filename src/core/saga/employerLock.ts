@@ -61,7 +61,7 @@ export class EmployerBusyError extends OperationFailedError {
   ) {
     super(
       'EMPLOYER_BUSY',
-      `Employer ${employerId} has run ${holder} open${open ? ` (${open.status})` : ''}; runs of one employer are serialised — wait for it to end (payroll-ops watch ${holder}) or roll it back, then start again.`,
+      `Employer ${employerId} has run ${holder} open (${open ? open.status : 'starting'}); runs of one employer are serialised — wait for it to end (payroll-ops watch ${holder}) or roll it back, then start again.`,
       { details: { employerId, openRunId: holder, status: open?.status } },
     );
     this.name = 'EmployerBusyError';

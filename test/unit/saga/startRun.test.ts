@@ -102,6 +102,17 @@ describe('runs of one employer are serialised', () => {
     expect((await startRun(start, regular('2026-02'))).runId).toBe('acme-2026-02-regular');
   });
 
+  it('names a run whose start holds the employer before its record is written as starting', async () => {
+    const { ports, start } = await setUp();
+    await ports.locks.acquire(employerLockKey(EMPLOYER), 'acme-2026-01-regular');
+    const refused = await startRun(start, regular('2026-02')).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'EMPLOYER_BUSY', kind: 'operation-failed' });
+    expect((refused as Error).message).toMatch(
+      /^Employer acme has run acme-2026-01-regular open \(starting\); /,
+    );
+    expect(ports.runs.runs.size).toBe(0);
+  });
+
   it('marks a PENDING run whose start died before its execution FAILED_TO_START, once it is stale', async () => {
     const { ports, executions, start } = await setUp();
     const first = await startRun(start, regular('2026-01'));

@@ -258,7 +258,7 @@ export function templatePlan(template: CfnTemplate, scope: ResolveScope): LocalP
       ignored[resource.Type] = (ignored[resource.Type] ?? 0) + 1;
     } else {
       throw refused(
-        `${logicalId} is a ${resource.Type}, which the local stack neither runs nor ignores; remove it or teach src/infra/local/template/resourceKinds.ts about it.`,
+        `${logicalId} has the type ${resource.Type}, which the local stack neither runs nor ignores; remove it or teach src/infra/local/template/resourceKinds.ts about it.`,
       );
     }
   }
