@@ -12,12 +12,11 @@ import { OperationFailedError } from '../core/errors.js';
 import type { IdempotencyStore } from '../core/idempotencyRules.js';
 import type { ExecutionPort, PaydayExecutions, RequestGuard } from '../core/ports.js';
 import { StateMachineName } from '../core/saga/functions.js';
-import { callerIdentity } from '../infra/aws/callerIdentity.js';
 import { type AwsClients, clientsFor } from '../infra/aws/clients.js';
 import { DynamoMessageFailureStore } from '../infra/aws/dynamoMessageFailureStore.js';
 import { DynamoIdempotencyStore } from '../infra/aws/idempotencyStore.js';
 import { queueUrlLookup } from '../infra/aws/queueUrls.js';
-import { createRequestGuard } from '../infra/aws/requestGuard.js';
+import type { RequestGuardOptions } from '../infra/aws/requestGuard.js';
 import { type AwsSagaPorts, createSagaPorts, dataTable } from '../infra/aws/sagaPorts.js';
 import { createExecutionPort } from '../infra/aws/sfnExecutions.js';
 import { createPaydayExecutions } from '../infra/aws/sfnPayday.js';
@@ -34,6 +33,20 @@ import { ensurePrivateFolder } from '../infra/local/privateFolder.js';
 import { localTarget } from '../infra/localTarget.js';
 import { LOCAL_TARGET_NAME } from '../infra/targets.js';
 import type { CommandContext } from './context.js';
+
+/**
+ * The request guard, its Powertools modules (≈ 26 ms to load) loaded when a keyed start first
+ * uses it, not by every command that opens the backend.
+ */
+function lazyRequestGuard(options: RequestGuardOptions): RequestGuard {
+  let guard: Promise<RequestGuard> | undefined;
+  return {
+    async once(key, request, work) {
+      guard ??= import('../infra/aws/requestGuard.js').then((module) => module.createRequestGuard(options));
+      return (await guard).once(key, request, work);
+    },
+  };
+}
 
 export interface Backend {
   readonly target: ResolvedTarget;
@@ -90,6 +103,8 @@ async function openAws(
   const { target } = resolved;
   // Before any AWS call: a record without the names this CLI needs says so, and how to update it.
   const names = namesFromOutputs(target);
+  // Loaded here: the STS client is needed on aws targets only.
+  const { callerIdentity } = await import('../infra/aws/callerIdentity.js');
   const identity = await callerIdentity({
     region: target.region,
     sharedFiles: ctx.env.awsSharedFiles,
@@ -152,7 +167,7 @@ export async function openBackend(ctx: CommandContext): Promise<Backend> {
     }),
     messageFailures: new DynamoMessageFailureStore(table),
     idempotency: new DynamoIdempotencyStore(clients.dynamodb, names.idempotencyTable),
-    requests: createRequestGuard({
+    requests: lazyRequestGuard({
       client: clients.dynamodb,
       tableName: names.idempotencyTable,
       kind: 'StartRun',

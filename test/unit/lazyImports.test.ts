@@ -65,6 +65,15 @@ describe('lazy loading', () => {
     }
   });
 
+  it('loads neither Powertools idempotency nor the STS client for a command that opens the backend', () => {
+    // ≈ 26 ms and ≈ 6 ms of every status, watch and audit: loaded when a keyed start or an aws
+    // target needs them (dynamic import in backend.ts).
+    const { files, packages } = staticGraph(join(REPO_ROOT, 'src', 'commands', 'status.ts'));
+    expect(files.has(join(REPO_ROOT, 'src', 'commands', 'backend.ts'))).toBe(true);
+    expect(packages.has('@aws-lambda-powertools/idempotency')).toBe(false);
+    expect(packages.has('@aws-sdk/client-sts')).toBe(false);
+  });
+
   it('does reach them from the deploy action, so the walk would see them', () => {
     const { packages } = staticGraph(join(REPO_ROOT, 'src', 'infra', 'cdk', 'app.ts'));
     expect(packages.has('aws-cdk-lib')).toBe(true);
